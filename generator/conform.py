@@ -1,0 +1,271 @@
+"""Check JSON payloads against the schemas of a spec, with JSON Schema 2020-12 semantics.
+
+Every spec document is registered once with jsonschema-rs under its ``file:`` URI, so ``$ref``s between
+schemas and files resolve without copying anything, and each schema is compiled once, on first use.
+A violation names where it is in the payload (a JSON pointer), which keyword it broke, and where that
+keyword is written in the spec (file, line and column), so a reader can go straight to both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import jsonschema_rs
+
+from generator import pointer as jp
+from generator.dialect import is_openapi_30, oas30_to_2020_12
+from generator.loading import Document
+from generator.refs import LoadedSpec, RefError
+
+#: Characters left as they are in a JSON pointer used as a URI fragment.
+_FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+_STATUS_RANGE = re.compile(r"^[1-5]XX$")
+
+
+class ConformanceError(Exception):
+    """The question cannot be asked: unknown operation, undeclared status or media type, bad schema."""
+
+
+class UnknownOperation(ConformanceError):
+    """No operation of the spec has the operationId asked for."""
+
+
+class UndeclaredStatus(ConformanceError):
+    """The operation declares no response for this status (nor a range or ``default`` covering it)."""
+
+
+class UndeclaredMediaType(ConformanceError):
+    """The response declares no content for this media type."""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a payload breaks its schema."""
+
+    #: JSON pointer into the payload ("" is the payload itself).
+    instance_pointer: str
+    #: The JSON Schema keyword that failed, e.g. ``type``, ``format``, ``required``, ``pattern``.
+    keyword: str
+    message: str
+    #: The spec file holding the keyword, and the keyword's JSON pointer and position there.
+    schema_path: Path
+    schema_pointer: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        where = self.instance_pointer or "(root)"
+        return f"{where}: {self.message} [{self.keyword} at {self.schema_path}:{self.line}:{self.col}]"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """Where an operation is written: its document, pointer, path template and method."""
+
+    operation_id: str
+    document: Document
+    pointer: str
+    path: str
+    method: str
+
+
+class SchemaValidators:
+    """Compiled validators for the schemas of one spec; each schema is compiled on first use, once."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        convert = is_openapi_30(spec.root.data)
+        resources = [
+            (spec.uri(doc), oas30_to_2020_12(doc.data) if convert else doc.data)
+            for doc in spec.documents.values()
+        ]
+        self._registry = jsonschema_rs.Registry(resources)
+        self._compiled: dict[tuple[str, str], Any] = {}
+
+    def validator(self, document: Document, pointer: str) -> Any:
+        """The compiled validator of the schema at ``pointer`` in ``document``.
+
+        Raises :class:`ConformanceError` when the schema itself is broken (e.g. a bad regex).
+        """
+        key = (self.spec.uri(document), pointer)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            ref = f"{key[0]}#{quote(pointer, safe=_FRAGMENT_SAFE)}"
+            try:
+                compiled = jsonschema_rs.validator_for(
+                    {"$ref": ref}, registry=self._registry, validate_formats=True
+                )
+            except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
+                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+                raise ConformanceError(f"schema at {pointer} cannot be compiled: {first_line}") from None
+            self._compiled[key] = compiled
+        return compiled
+
+    def is_valid(self, document: Document, pointer: str, instance: Any) -> bool:
+        """Whether ``instance`` fits the schema; the fast path when reasons are not needed."""
+        return bool(self.validator(document, pointer).is_valid(instance))
+
+    def violations(self, document: Document, pointer: str, instance: Any) -> list[Violation]:
+        """Every way ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none)."""
+        validator = self.validator(document, pointer)
+        if validator.is_valid(instance):
+            return []
+        return [self._violation(error, document) for error in validator.iter_errors(instance)]
+
+    def _violation(self, error: Any, fallback: Document) -> Violation:
+        keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
+        location = error.absolute_keyword_location
+        if location:
+            parts = urlsplit(location)
+            try:
+                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
+                keyword_pointer = jp.from_fragment(parts.fragment)
+            except RefError:
+                pass
+        tokens = jp.split(keyword_pointer)
+        keyword = tokens[-1] if tokens else "$ref"
+        position = keyword_doc.position(keyword_pointer)
+        return Violation(
+            instance_pointer=jp.from_parts(error.instance_path),
+            keyword=keyword,
+            message=error.message,
+            schema_path=keyword_doc.path,
+            schema_pointer=keyword_pointer,
+            line=position.line,
+            col=position.col,
+        )
+
+
+def iter_operations(spec: LoadedSpec) -> list[Operation]:
+    """Every operation of the spec with an operationId, in file order; path items may be ``$ref``s."""
+    found: list[Operation] = []
+    paths = spec.data.get("paths")
+    if not isinstance(paths, dict):
+        return found
+    for path, item in paths.items():
+        try:
+            target = spec.deref(spec.root, jp.join("/paths", path))
+        except RefError:
+            continue
+        item = target.value
+        if not isinstance(item, dict):
+            continue
+        for method in _HTTP_METHODS:
+            operation = item.get(method)
+            if isinstance(operation, dict) and isinstance(operation.get("operationId"), str):
+                found.append(
+                    Operation(
+                        operation["operationId"],
+                        target.document,
+                        jp.join(target.pointer, method),
+                        path,
+                        method,
+                    )
+                )
+    return found
+
+
+def media_type_key(content: dict[str, Any], media_type: str) -> str | None:
+    """The key of ``content`` that serves ``media_type``: exact, then ``type/*``, then ``*/*``."""
+    wanted = media_type.split(";", 1)[0].strip().lower()
+    by_essence = {key.split(";", 1)[0].strip().lower(): key for key in content}
+    for candidate in (wanted, wanted.split("/", 1)[0] + "/*", "*/*"):
+        if candidate in by_essence:
+            return by_essence[candidate]
+    return None
+
+
+class Conformance:
+    """Checks response payloads against one spec; validators are compiled once and reused."""
+
+    def __init__(self, spec: LoadedSpec) -> None:
+        self.spec = spec
+        self.schemas = SchemaValidators(spec)
+        self.operations = {op.operation_id: op for op in iter_operations(spec)}
+        self._schema_for: dict[tuple[str, str, str], tuple[Document, str] | None] = {}
+
+    def check_response(
+        self,
+        operation_id: str,
+        status: int | str,
+        payload: Any,
+        media_type: str = "application/json",
+    ) -> list[Violation]:
+        """Every way ``payload`` breaks the schema the spec declares for this response.
+
+        ``status`` is matched exactly, then by range (``4XX``), then by ``default``. A response that
+        declares the media type but no schema accepts any payload. Raises :class:`UnknownOperation`,
+        :class:`UndeclaredStatus` or :class:`UndeclaredMediaType` when there is nothing to check
+        against.
+        """
+        key = (operation_id, str(status), media_type)
+        if key not in self._schema_for:
+            self._schema_for[key] = self._find_schema(operation_id, str(status), media_type)
+        found = self._schema_for[key]
+        if found is None:
+            return []
+        return self.schemas.violations(found[0], found[1], payload)
+
+    def _find_schema(
+        self, operation_id: str, status: str, media_type: str
+    ) -> tuple[Document, str] | None:
+        operation = self.operations.get(operation_id)
+        if operation is None:
+            known = ", ".join(sorted(self.operations)) or "none"
+            raise UnknownOperation(
+                f"{self.spec.name}: no operation {operation_id!r} (operations: {known})"
+            )
+        responses_pointer = jp.join(operation.pointer, "responses")
+        responses = jp.resolve(operation.document.data, responses_pointer)
+        status_key = _status_key(responses if isinstance(responses, dict) else {}, status)
+        if status_key is None:
+            declared = ", ".join(responses) if isinstance(responses, dict) else "none"
+            raise UndeclaredStatus(
+                f"{operation_id}: status {status} is not declared (declared: {declared})"
+            )
+        try:
+            response = self.spec.deref(
+                operation.document, jp.join(responses_pointer, status_key)
+            )
+        except RefError as exc:
+            raise ConformanceError(f"{operation_id} {status_key}: {exc.message}") from None
+        content = response.value.get("content") if isinstance(response.value, dict) else None
+        if not isinstance(content, dict) or not content:
+            raise UndeclaredMediaType(f"{operation_id} {status_key}: the response declares no body")
+        media_key = media_type_key(content, media_type)
+        if media_key is None:
+            raise UndeclaredMediaType(
+                f"{operation_id} {status_key}: {media_type} is not declared"
+                f" (declared: {', '.join(content)})"
+            )
+        media = content[media_key]
+        if not isinstance(media, dict) or "schema" not in media:
+            return None
+        return response.document, jp.join(response.pointer, "content", media_key, "schema")
+
+
+def _status_key(responses: dict[str, Any], status: str) -> str | None:
+    if status in responses:
+        return status
+    if status.isdigit():
+        ranged = f"{status[0]}XX"
+        for key in responses:
+            if key.upper() == ranged and _STATUS_RANGE.match(key.upper()):
+                return key
+    return "default" if "default" in responses else None
+
+
+def check_response(
+    spec: LoadedSpec,
+    operation_id: str,
+    status: int | str,
+    payload: Any,
+    media_type: str = "application/json",
+) -> list[Violation]:
+    """One-off form of :meth:`Conformance.check_response`; keep a :class:`Conformance` for many."""
+    return Conformance(spec).check_response(operation_id, status, payload, media_type)

@@ -1,0 +1,430 @@
+"""specgen's own lint rules: each a named function from a loaded spec to findings.
+
+openapi-spec-validator says whether a document is OpenAPI; these rules say whether it is usable for
+generating clients and checking traffic, and they point at the exact line of each problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from generator import pointer as jp
+from generator.conform import ConformanceError, SchemaValidators, Violation, iter_operations
+from generator.findings import Finding, Severity
+from generator.loading import Document
+from generator.refs import LoadedSpec, RefError, Target
+
+#: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
+ACKNOWLEDGE = "x-specgen-acknowledge"
+_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
+_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+#: Keywords whose values are schemas, and those whose values are maps or lists of schemas.
+_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
+              "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_MESSAGE_LIMIT = 160
+#: Keys that hold a map or list of objects of one kind, and the kind of their members.
+_MEMBER_KIND = {"content": "media", "headers": "header", "schemas": "schema", "parameters": "parameter"}
+_CONTAINER_KEYS = frozenset({*_MEMBER_KIND, "schema"})
+
+
+@dataclass
+class LintContext:
+    """What every rule may look at: the spec and its compiled schema validators."""
+
+    spec: LoadedSpec
+    schemas: SchemaValidators
+
+    def finding(self, rule: str, severity: Severity, message: str, doc: Document, pointer: str) -> Finding:
+        return self.spec.finding(rule, severity, message, doc, pointer)
+
+
+Rule = Callable[[LintContext], Iterator[Finding]]
+
+
+def rule_ref_problems(ctx: LintContext) -> Iterator[Finding]:
+    """ref-resolves, ref-remote, ref-outside: every ``$ref`` resolves to a local file in the folder."""
+    yield from ctx.spec.problems
+
+
+def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
+    """operation-id: every operation has an operationId, and no two share one."""
+    seen: dict[str, tuple[str, int]] = {}
+    for doc, pointer, path, method, operation in _operations(ctx.spec):
+        op_id = operation.get("operationId")
+        label = f"{method.upper()} {path}"
+        if not isinstance(op_id, str) or not op_id:
+            yield ctx.finding("operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer)
+            continue
+        id_pointer = jp.join(pointer, "operationId")
+        if op_id in seen:
+            other, line = seen[op_id]
+            yield ctx.finding(
+                "operation-id",
+                Severity.ERROR,
+                f"operationId {op_id!r} of {label} is already used by {other} (line {line})",
+                doc,
+                id_pointer,
+            )
+        else:
+            seen[op_id] = (label, doc.position(id_pointer).line)
+
+
+def rule_path_params(ctx: LintContext) -> Iterator[Finding]:
+    """path-params: every ``{name}`` in a path is a declared, required path parameter, and back."""
+    for doc, pointer, path, method, _ in _operations(ctx.spec):
+        declared = _parameters(ctx.spec, doc, pointer)
+        in_template = _TEMPLATE_VAR.findall(path)
+        label = f"{method.upper()} {path}"
+        for name in in_template:
+            param = declared.get(("path", name))
+            if param is None:
+                yield ctx.finding(
+                    "path-params", Severity.ERROR,
+                    f"{label}: path variable {{{name}}} is not declared as a path parameter",
+                    doc, pointer,
+                )
+            elif param.value.get("required") is not True:
+                yield ctx.finding(
+                    "path-params", Severity.ERROR,
+                    f"{label}: path parameter {name!r} must be `required: true`",
+                    param.document, param.pointer,
+                )
+        for (location, name), param in sorted(declared.items()):
+            if location == "path" and name not in in_template:
+                yield ctx.finding(
+                    "path-params", Severity.ERROR,
+                    f"{label}: path parameter {name!r} does not appear in the path",
+                    param.document, param.pointer,
+                )
+
+
+def rule_server_variables(ctx: LintContext) -> Iterator[Finding]:
+    """server-variables: every ``{var}`` of a server URL is declared, with a default in its enum."""
+    for doc, pointer, server in _servers(ctx.spec):
+        url = server.get("url")
+        variables = server.get("variables") or {}
+        if not isinstance(url, str) or not isinstance(variables, dict):
+            continue
+        for name in _TEMPLATE_VAR.findall(url):
+            if name not in variables:
+                yield ctx.finding(
+                    "server-variables", Severity.ERROR,
+                    f"server {url!r}: variable {{{name}}} is not declared", doc, jp.join(pointer, "url"),
+                )
+        for name, variable in variables.items():
+            var_pointer = jp.join(pointer, "variables", name)
+            if not isinstance(variable, dict) or "default" not in variable:
+                yield ctx.finding(
+                    "server-variables", Severity.ERROR,
+                    f"server {url!r}: variable {name!r} has no default", doc, var_pointer,
+                )
+                continue
+            enum = variable.get("enum")
+            if isinstance(enum, list) and variable["default"] not in enum:
+                yield ctx.finding(
+                    "server-variables", Severity.ERROR,
+                    f"server {url!r}: default {variable['default']!r} of {name!r} is not in its enum",
+                    doc, jp.join(var_pointer, "default"),
+                )
+
+
+def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
+    """security-schemes: every security requirement names a scheme in components/securitySchemes."""
+    components = ctx.spec.data.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    defined = set(schemes) if isinstance(schemes, dict) else set()
+    places: list[tuple[Document, str, Any]] = [(ctx.spec.root, "/security", ctx.spec.data.get("security"))]
+    places += [
+        (doc, jp.join(pointer, "security"), operation.get("security"))
+        for doc, pointer, _, _, operation in _operations(ctx.spec)
+    ]
+    for doc, pointer, requirements in places:
+        if not isinstance(requirements, list):
+            continue
+        for index, requirement in enumerate(requirements):
+            if not isinstance(requirement, dict):
+                continue
+            for name in requirement:
+                if name not in defined:
+                    yield ctx.finding(
+                        "security-schemes", Severity.ERROR,
+                        f"security requirement names {name!r}, which components/securitySchemes"
+                        " does not define",
+                        doc, jp.join(pointer, index, name),
+                    )
+
+
+def rule_json_response_schema(ctx: LintContext) -> Iterator[Finding]:
+    """json-response-schema: a JSON response body declares a schema (else nothing can be typed)."""
+    for doc, pointer, path, method, operation in _operations(ctx.spec):
+        responses = operation.get("responses")
+        if not isinstance(responses, dict):
+            continue
+        for status in responses:
+            try:
+                response = ctx.spec.deref(doc, jp.join(pointer, "responses", status))
+            except RefError:
+                continue
+            content = response.value.get("content") if isinstance(response.value, dict) else None
+            if not isinstance(content, dict):
+                continue
+            for media_type, media in content.items():
+                if _is_json(media_type) and not (isinstance(media, dict) and "schema" in media):
+                    yield ctx.finding(
+                        "json-response-schema", Severity.WARNING,
+                        f"{method.upper()} {path} {status} {media_type} has no schema",
+                        response.document, jp.join(response.pointer, "content", media_type),
+                    )
+
+
+def rule_example_valid(ctx: LintContext) -> Iterator[Finding]:
+    """example-valid: every example (media type, parameter, header, schema) fits its schema."""
+    for holder, schema in _example_holders(ctx.spec):
+        for name, example_doc, example_pointer in _examples_of(ctx.spec, holder):
+            try:
+                instance = jp.resolve(example_doc.data, example_pointer)
+                violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
+            except (ConformanceError, LookupError) as exc:
+                yield ctx.finding(
+                    "example-valid", Severity.ERROR,
+                    f"cannot check example {name}: {exc}", example_doc, example_pointer,
+                )
+                continue
+            for violation in violations:
+                yield ctx.finding(
+                    "example-valid", Severity.WARNING,
+                    f"example {name} does not fit its schema: {_describe(violation)}",
+                    example_doc, example_pointer + violation.instance_pointer,
+                )
+
+
+RULES: tuple[Rule, ...] = (
+    rule_ref_problems,
+    rule_operation_id,
+    rule_path_params,
+    rule_server_variables,
+    rule_security_schemes,
+    rule_json_response_schema,
+    rule_example_valid,
+)
+
+
+def lint(spec: LoadedSpec, schemas: SchemaValidators) -> list[Finding]:
+    """Run every rule on ``spec``; findings the spec acknowledges are marked, unused acks reported."""
+    ctx = LintContext(spec, schemas)
+    findings = [finding for rule in RULES for finding in rule(ctx)]
+    return apply_acknowledgements(spec, findings)
+
+
+def apply_acknowledgements(spec: LoadedSpec, findings: list[Finding]) -> list[Finding]:
+    """Mark findings acknowledged by an ``x-specgen-acknowledge`` on them or an enclosing object.
+
+    An acknowledgement that matches no finding is itself reported (rule ``acknowledgement-unused``),
+    so a note about a contradiction the docs have since fixed does not linger.
+    """
+    acks = _acknowledgements(spec)
+    used: set[tuple[str, str, str]] = set()
+    result: list[Finding] = []
+    for finding in findings:
+        reason = None
+        pointer = finding.pointer
+        key = str(finding.path.resolve())
+        while reason is None:
+            reasons = acks.get((key, pointer), {})
+            if finding.rule in reasons:
+                reason = reasons[finding.rule]
+                used.add((key, pointer, finding.rule))
+            elif not pointer:
+                break
+            else:
+                pointer = jp.parent(pointer)
+        result.append(finding if reason is None else finding.acknowledge(reason))
+    for (key, pointer), reasons in acks.items():
+        doc = next(d for d in spec.documents.values() if str(d.path.resolve()) == key)
+        for rule in reasons:
+            if (key, pointer, rule) not in used:
+                result.append(
+                    spec.finding(
+                        "acknowledgement-unused", Severity.WARNING,
+                        f"{ACKNOWLEDGE} names {rule!r}, but nothing here breaks that rule any more",
+                        doc, jp.join(pointer, ACKNOWLEDGE, rule),
+                    )
+                )
+    return result
+
+
+def _acknowledgements(spec: LoadedSpec) -> dict[tuple[str, str], dict[str, str]]:
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for doc in spec.documents.values():
+        stack: list[tuple[str, Any]] = [("", doc.data)]
+        while stack:
+            pointer, node = stack.pop()
+            if isinstance(node, dict):
+                ack = node.get(ACKNOWLEDGE)
+                if isinstance(ack, dict):
+                    found[(str(doc.path.resolve()), pointer)] = {
+                        str(rule): str(reason) for rule, reason in ack.items()
+                    }
+                stack.extend((jp.join(pointer, k), v) for k, v in node.items() if k != ACKNOWLEDGE)
+            elif isinstance(node, list):
+                stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+    return found
+
+
+def _is_json(media_type: str) -> bool:
+    essence = media_type.split(";", 1)[0].strip().lower()
+    return essence == "application/json" or essence.endswith("+json")
+
+
+def _describe(violation: Violation) -> str:
+    message = violation.message
+    if len(message) > _MESSAGE_LIMIT:
+        message = message[: _MESSAGE_LIMIT - 3] + "..."
+    where = violation.instance_pointer or "(root)"
+    return f"{where}: {message} ({violation.keyword} at line {violation.line})"
+
+
+def _operations(spec: LoadedSpec) -> Iterator[tuple[Document, str, str, str, dict[str, Any]]]:
+    """(document, pointer, path, method, operation) for every operation, operationId or not."""
+    paths = spec.data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    for path, _ in paths.items():
+        try:
+            item = spec.deref(spec.root, jp.join("/paths", path))
+        except RefError:
+            continue
+        if not isinstance(item.value, dict):
+            continue
+        for method in _HTTP_METHODS:
+            operation = item.value.get(method)
+            if isinstance(operation, dict):
+                yield item.document, jp.join(item.pointer, method), path, method, operation
+
+
+def _parameters(spec: LoadedSpec, doc: Document, op_pointer: str) -> dict[tuple[str, str], Target]:
+    """The parameters in force for an operation, by (in, name); operation-level ones win."""
+    params: dict[tuple[str, str], Target] = {}
+    for pointer in (jp.join(jp.parent(op_pointer), "parameters"), jp.join(op_pointer, "parameters")):
+        try:
+            listed = jp.resolve(doc.data, pointer)
+        except LookupError:
+            continue
+        if not isinstance(listed, list):
+            continue
+        for index in range(len(listed)):
+            try:
+                param = spec.deref(doc, f"{pointer}/{index}")
+            except RefError:
+                continue
+            value = param.value
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                params[(str(value.get("in")), value["name"])] = param
+    return params
+
+
+def _servers(spec: LoadedSpec) -> Iterator[tuple[Document, str, dict[str, Any]]]:
+    places = [(spec.root, "/servers")]
+    paths = spec.data.get("paths")
+    if isinstance(paths, dict):
+        for path in paths:
+            places.append((spec.root, jp.join("/paths", path, "servers")))
+    for doc, pointer, _, _, _ in _operations(spec):
+        places.append((doc, jp.join(pointer, "servers")))
+    for doc, pointer in places:
+        try:
+            servers = jp.resolve(doc.data, pointer)
+        except LookupError:
+            continue
+        if isinstance(servers, list):
+            for index, server in enumerate(servers):
+                if isinstance(server, dict):
+                    yield doc, f"{pointer}/{index}", server
+
+
+def _example_holders(spec: LoadedSpec) -> Iterator[tuple[Target, Target]]:
+    """(object holding examples, the schema they must fit) for every place with examples.
+
+    Media types, parameters and headers hold examples for their ``schema``; schema objects hold
+    examples for themselves. Schemas are followed through ``$ref`` once each, so cycles end.
+    """
+    seen: set[tuple[str, str]] = set()
+    stack: list[tuple[Target, str]] = [(Target(spec.root, ""), "root")]
+    while stack:
+        target, kind = stack.pop()
+        try:
+            target = spec.deref(target.document, target.pointer)
+        except RefError:
+            continue
+        key = (str(target.document.path.resolve()), target.pointer + "|" + kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        node = target.value
+        if not isinstance(node, (dict, list)):
+            continue
+        doc, pointer = target.document, target.pointer
+        if kind == "schema":
+            if isinstance(node, dict):
+                yield target, target
+                stack.extend(_subschemas(doc, pointer, node))
+            continue
+        if isinstance(node, dict) and "schema" in node and kind in ("media", "parameter", "header"):
+            yield target, Target(doc, jp.join(pointer, "schema"))
+        stack.extend(_children(doc, pointer, node, kind))
+
+
+def _children(doc: Document, pointer: str, node: Any, kind: str) -> Iterator[tuple[Target, str]]:
+    """The structural children of an OpenAPI object that can hold examples, with their kind."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for key, value in items:
+        child = Target(doc, jp.join(pointer, key))
+        if kind in _MEMBER_KIND:  # a map (or list) of objects of one kind
+            yield child, _MEMBER_KIND[kind]
+        elif key in ("example", "examples", "default", "enum", "const") or str(key).startswith("x-"):
+            continue
+        elif key in _CONTAINER_KEYS:
+            yield child, str(key)
+        elif isinstance(value, (dict, list)):
+            yield child, "node"
+
+
+def _subschemas(doc: Document, pointer: str, schema: dict[str, Any]) -> Iterator[tuple[Target, str]]:
+    for key in _SUBSCHEMA:
+        if isinstance(schema.get(key), dict):
+            yield Target(doc, jp.join(pointer, key)), "schema"
+    for key in _SUBSCHEMA_MAPS:
+        members = schema.get(key)
+        if isinstance(members, dict):
+            for name in members:
+                yield Target(doc, jp.join(pointer, key, name)), "schema"
+    for key in _SUBSCHEMA_LISTS:
+        members = schema.get(key)
+        if isinstance(members, list):
+            for index in range(len(members)):
+                yield Target(doc, jp.join(pointer, key, index)), "schema"
+
+
+def _examples_of(spec: LoadedSpec, holder: Target) -> Iterator[tuple[str, Document, str]]:
+    """(name, document, pointer of the example value) for each example ``holder`` carries."""
+    node = holder.value
+    doc, pointer = holder.document, holder.pointer
+    if "example" in node:
+        yield "'example'", doc, jp.join(pointer, "example")
+    examples = node.get("examples")
+    if isinstance(examples, list):
+        for index in range(len(examples)):
+            yield f"#{index}", doc, jp.join(pointer, "examples", index)
+    elif isinstance(examples, dict):
+        for name in examples:
+            try:
+                example = spec.deref(doc, jp.join(pointer, "examples", name))
+            except RefError:
+                continue
+            if isinstance(example.value, dict) and "value" in example.value:
+                yield repr(name), example.document, jp.join(example.pointer, "value")

@@ -1,0 +1,272 @@
+"""Load one YAML or JSON file into plain JSON data, keeping the line and column of every value.
+
+Specs are data, so the file is read the way JSON reads: YAML 1.2 core scalars (no timestamps, no
+``yes``/``no`` booleans, no sexagesimal numbers), string keys only, no duplicate keys, and no tags that
+would build anything but JSON values. Aliases are allowed, but the size they expand to is computed before
+anything is built, so a "billion laughs" file fails at once instead of eating memory.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from generator import pointer as jp
+from generator.errors import LoadError
+
+#: How many values aliases may add beyond the ones written in the file. Real specs use aliases to
+#: share a few blocks; a file over this is almost certainly an expansion bomb.
+MAX_ALIAS_EXPANSION = 500_000
+#: Deeper nesting than this is no hand-written spec, and would exhaust Python's stack.
+MAX_DEPTH = 256
+#: Largest file read, in bytes (GitHub's full REST description is about a tenth of this).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a file."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed file: its data and the position of every value, keyed by JSON pointer."""
+
+    path: Path
+    data: Any
+    positions: Mapping[str, Position] = field(repr=False)
+
+    def position(self, pointer: str) -> Position:
+        """Where the value at ``pointer`` starts, or the nearest enclosing value that has a position."""
+        while True:
+            found = self.positions.get(pointer)
+            if found is not None:
+                return found
+            if not pointer:
+                return Position(1, 1)
+            pointer = jp.parent(pointer)
+
+
+class _CoreResolver(yaml.resolver.Resolver):
+    """Implicit scalar types of YAML 1.2's core schema, which is what JSON-minded authors expect."""
+
+
+_CoreResolver.yaml_implicit_resolvers = {}
+_CoreResolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver(
+    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
+_CoreResolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+class _Composer(
+    yaml.reader.Reader,
+    yaml.scanner.Scanner,
+    yaml.parser.Parser,
+    yaml.composer.Composer,
+    _CoreResolver,
+):
+    """PyYAML's node composer with the core resolver; no constructor, so no object is ever built."""
+
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+def load_document(path: Path) -> Document:
+    """Read ``path`` as YAML (or JSON) into a :class:`Document`; raises :class:`LoadError`."""
+    try:
+        if path.is_dir():
+            raise LoadError("is a folder, expected a YAML or JSON file", path)
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LoadError(f"file is {size} bytes, more than the {MAX_FILE_BYTES} specgen reads", path)
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError("no such file", path) from None
+    except OSError as exc:
+        raise LoadError(f"cannot read: {exc.strerror or exc}", path) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"not UTF-8 text (byte {exc.start})", path) from None
+    return parse_document(text, path)
+
+
+def parse_document(text: str, path: Path) -> Document:
+    """Parse YAML/JSON ``text`` that came from ``path`` (used in messages)."""
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "malformed YAML"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise LoadError(f"malformed YAML: {problem}", path, line, col) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(f"malformed YAML: {exc}", path) from None
+    except RecursionError:
+        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
+    finally:
+        composer.dispose()
+    if root is None:
+        raise LoadError("empty file, expected a YAML or JSON document", path, 1, 1)
+    builder = _Builder(path)
+    builder.check_expansion(root)
+    data = builder.build(root, "", 0)
+    return Document(path=path, data=data, positions=builder.positions)
+
+
+class _Builder:
+    """Turns a composed node graph into JSON data, recording positions as it goes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.positions: dict[str, Position] = {}
+
+    def error(self, message: str, node: Node) -> LoadError:
+        mark = node.start_mark
+        return LoadError(message, self.path, mark.line + 1, mark.column + 1)
+
+    def check_expansion(self, root: Node) -> None:
+        """Fail before building when aliases would expand the file beyond reason."""
+        sizes: dict[int, int] = {}
+        distinct = 0
+        on_stack: set[int] = set()
+
+        def size(node: Node, depth: int) -> int:
+            nonlocal distinct
+            key = id(node)
+            if key in sizes:
+                return sizes[key]
+            if key in on_stack:
+                raise self.error("recursive alias: a node contains itself", node)
+            if depth > MAX_DEPTH:
+                raise self.error(f"nesting deeper than {MAX_DEPTH} levels", node)
+            distinct += 1
+            total = 1
+            if isinstance(node, (SequenceNode, MappingNode)):
+                on_stack.add(key)
+                children = (
+                    node.value
+                    if isinstance(node, SequenceNode)
+                    else [v for _, v in node.value] + [k for k, _ in node.value]
+                )
+                for child in children:
+                    total += size(child, depth + 1)
+                    if total - distinct > MAX_ALIAS_EXPANSION:
+                        raise self.error(
+                            f"aliases expand to more than {MAX_ALIAS_EXPANSION} extra values"
+                            " (a YAML bomb?); refusing to load",
+                            child,
+                        )
+                on_stack.discard(key)
+            sizes[key] = total
+            return total
+
+        size(root, 0)
+
+    def build(self, node: Node, pointer: str, depth: int) -> Any:
+        mark = node.start_mark
+        self.positions[pointer] = Position(mark.line + 1, mark.column + 1)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node)
+        if isinstance(node, SequenceNode):
+            if node.tag != _SEQ:
+                raise self.error(f"unsupported tag {node.tag!r}", node)
+            return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+        if isinstance(node, MappingNode):
+            if node.tag != _MAP:
+                raise self.error(f"unsupported tag {node.tag!r}", node)
+            return self.mapping(node, pointer, depth)
+        raise self.error(f"unsupported YAML node {type(node).__name__}", node)
+
+    def mapping(self, node: MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        # Merged mappings go in first so that explicit keys (and their positions) override them,
+        # as YAML's merge-key rules say.
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+                for source in sources:
+                    if not isinstance(source, MappingNode):
+                        raise self.error("a merge key '<<' takes a mapping or list of mappings", source)
+                    for key, value in self.mapping(source, pointer, depth + 1).items():
+                        result.setdefault(key, value)
+        explicit: set[str] = set()
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                continue
+            key = self.key(key_node)
+            if key in explicit:
+                raise self.error(f"duplicate key {key!r}", key_node)
+            explicit.add(key)
+            result[key] = self.build(value_node, jp.join(pointer, key), depth + 1)
+        return result
+
+    def key(self, node: Node) -> str:
+        if not isinstance(node, ScalarNode):
+            raise self.error("mapping keys must be strings, not collections", node)
+        # Unquoted `200:` keys are common in specs: keep the text the author wrote.
+        return str(node.value)
+
+    def scalar(self, node: ScalarNode) -> Any:
+        text = node.value
+        tag = node.tag
+        if tag == _STR:
+            return text
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            return text.lower() == "true"
+        if tag == _INT:
+            try:
+                if text.startswith("0o"):
+                    return int(text[2:], 8)
+                if text.startswith("0x"):
+                    return int(text[2:], 16)
+                return int(text)
+            except ValueError:
+                raise self.error(f"not an integer: {text!r}", node) from None
+        if tag == _FLOAT:
+            try:
+                value = float(text.replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf"))
+            except ValueError:
+                raise self.error(f"not a number: {text!r}", node) from None
+            if math.isnan(value) or math.isinf(value):
+                raise self.error(f"{text!r} has no JSON representation", node)
+            return value
+        raise self.error(f"unsupported tag {tag!r}: specs hold JSON values only", node)

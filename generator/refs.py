@@ -1,0 +1,213 @@
+"""A spec and every local file it references, with ``$ref`` resolution jailed to the spec's folder.
+
+A ``$ref`` may point into the same file (``#/components/schemas/Job``) or into another file beside the
+spec (``schemas/job.yaml#/Job``). Anything else, a URL or a path that leaves the spec's folder, is
+refused: validating a spec must never read the network or files the user did not hand over.
+Problems are collected as findings (rules ``ref-remote``, ``ref-outside``, ``ref-resolves``) so
+validation can report every one of them, with its location, in one run.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from generator import pointer as jp
+from generator.errors import LoadError, display_path
+from generator.findings import Finding, Severity
+from generator.loading import Document, Position, load_document
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+#: Keys whose values are literal data, never spec structure: a "$ref" inside them is just text.
+_LITERAL_KEYS = frozenset({"example", "default", "const", "enum"})
+#: How many ``$ref`` hops :meth:`LoadedSpec.deref` follows before calling it a loop.
+_MAX_HOPS = 64
+
+
+class RefError(Exception):
+    """A ``$ref`` that cannot be followed; ``rule`` names the lint rule it breaks."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A ``$ref`` as written: the document holding it, the pointer of its object, and its text."""
+
+    document: Document
+    pointer: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a ``$ref`` lands: a document and a pointer into it."""
+
+    document: Document
+    pointer: str
+
+    @property
+    def value(self) -> Any:
+        return jp.resolve(self.document.data, self.pointer)
+
+
+class LoadedSpec:
+    """The root document of a spec, every document it references, and the problems met on the way."""
+
+    def __init__(self, root: Document) -> None:
+        self.root = root
+        self.folder = root.path.resolve().parent
+        self.documents: dict[Path, Document] = {root.path.resolve(): root}
+        self.refs: list[Ref] = []
+        self.problems: list[Finding] = []
+        self._unloadable: dict[Path, str] = {}
+
+    @property
+    def data(self) -> dict[str, Any]:
+        """The root document's data (a mapping once the spec passed structural validation)."""
+        data = self.root.data
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def name(self) -> str:
+        """The spec's name: its file name without extension (``specs/anon.yaml`` is ``anon``)."""
+        return self.root.path.stem
+
+    @staticmethod
+    def uri(document: Document) -> str:
+        """The ``file:`` URI that identifies ``document`` to JSON Schema and OpenAPI tooling."""
+        return document.path.resolve().as_uri()
+
+    def document_for_uri(self, uri: str) -> Document:
+        """The loaded document behind a ``file:`` URI; refuses anything not loaded already."""
+        parts = urlsplit(uri)
+        if parts.scheme != "file":
+            raise RefError("ref-remote", f"refusing to fetch {uri!r}")
+        document = self.documents.get(Path(url2pathname(parts.path)).resolve())
+        if document is None:
+            raise RefError("ref-resolves", f"{uri!r} is not part of this spec")
+        return document
+
+    def resolve(self, document: Document, ref: str) -> Target:
+        """Where ``ref``, written in ``document``, points; raises :class:`RefError`."""
+        if _SCHEME.match(ref) or ref.startswith("//"):
+            raise RefError("ref-remote", f"remote $ref {ref!r} is refused: only local files are read")
+        file_part, _, fragment = ref.partition("#")
+        target_doc = document
+        if file_part:
+            path = (document.path.resolve().parent / unquote(file_part)).resolve()
+            if not path.is_relative_to(self.folder):
+                raise RefError(
+                    "ref-outside",
+                    f"$ref {ref!r} leaves the spec's folder {display_path(self.folder)}",
+                )
+            target_doc = self._document(path, ref)
+        if fragment and not fragment.startswith("/"):
+            raise RefError(
+                "ref-resolves", f"$ref {ref!r}: only JSON pointer fragments ('#/...') are supported"
+            )
+        pointer = jp.from_fragment(fragment)
+        try:
+            jp.resolve(target_doc.data, pointer)
+        except LookupError as exc:
+            where = display_path(target_doc.path)
+            raise RefError("ref-resolves", f"$ref {ref!r} does not resolve in {where}: {exc}") from None
+        return Target(target_doc, pointer)
+
+    def deref(self, document: Document, pointer: str) -> Target:
+        """Follow ``$ref`` objects starting at ``pointer`` until a value that is not a reference."""
+        target = Target(document, pointer)
+        for _ in range(_MAX_HOPS):
+            value = target.value
+            if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+                return target
+            target = self.resolve(target.document, value["$ref"])
+        raise RefError("ref-resolves", f"more than {_MAX_HOPS} $ref hops from {pointer!r}: a loop?")
+
+    def location(self, document: Document, pointer: str) -> Position:
+        """Line and column of ``pointer`` in ``document``."""
+        return document.position(pointer)
+
+    def finding(
+        self, rule: str, severity: Severity, message: str, document: Document, pointer: str
+    ) -> Finding:
+        """A finding located at ``pointer`` in ``document``."""
+        pos = document.position(pointer)
+        return Finding(rule, severity, message, document.path, pointer, pos.line, pos.col)
+
+    def _document(self, path: Path, ref: str) -> Document:
+        known = self.documents.get(path)
+        if known is not None:
+            return known
+        if path in self._unloadable:
+            raise RefError("ref-resolves", f"$ref {ref!r}: {self._unloadable[path]}")
+        try:
+            loaded = load_document(path)
+        except LoadError as exc:
+            self._unloadable[path] = str(exc)
+            raise RefError("ref-resolves", f"$ref {ref!r}: {exc}") from None
+        self.documents[path] = loaded
+        return loaded
+
+
+def iter_refs(document: Document) -> Iterator[Ref]:
+    """Every ``$ref`` written in ``document``, skipping literal data such as examples."""
+    stack: list[tuple[str, Any, str]] = [("", document.data, "")]
+    while stack:
+        pointer, node, key = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                yield Ref(document, pointer, ref)
+            for child_key, child in node.items():
+                if _is_literal(pointer, child_key, child):
+                    continue
+                stack.append((jp.join(pointer, child_key), child, child_key))
+        elif isinstance(node, list):
+            for index, child in enumerate(node):
+                stack.append((f"{pointer}/{index}", child, key))
+
+
+def _is_literal(pointer: str, key: str, value: Any) -> bool:
+    if key in _LITERAL_KEYS:
+        return True
+    if key == "examples" and isinstance(value, list):  # a schema's examples: plain values
+        return True
+    # The `value` of an Example Object (…/examples/<name>/value) is the example itself.
+    return key == "value" and jp.parent(pointer).endswith("/examples")
+
+
+def load_spec(path: Path) -> LoadedSpec:
+    """Load the spec at ``path`` and every local document its ``$ref``s reach.
+
+    The root file must load (else :class:`LoadError`, exit 2); a ``$ref`` that cannot be followed
+    becomes a finding in :attr:`LoadedSpec.problems` so the rest of the spec is still checked.
+    """
+    spec = LoadedSpec(load_document(path))
+    pending = [spec.root]
+    seen = {spec.root.path.resolve()}
+    while pending:
+        document = pending.pop()
+        for ref in iter_refs(document):
+            spec.refs.append(ref)
+            try:
+                target = spec.resolve(document, ref.value)
+            except RefError as exc:
+                spec.problems.append(
+                    spec.finding(exc.rule, Severity.ERROR, exc.message, document, jp.join(ref.pointer, "$ref"))
+                )
+                continue
+            resolved = target.document.path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                pending.append(target.document)
+    spec.refs.sort(key=lambda r: (str(r.document.path), r.pointer))
+    return spec

@@ -1,0 +1,73 @@
+"""Turn validation reports into text or JSON for people and machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from generator.api import SpecReport
+from generator.errors import display_path
+from generator.findings import Finding, Severity
+
+
+def finding_line(finding: Finding) -> str:
+    """``path:line:col: rule: severity: message`` (acknowledged findings say so, with the reason)."""
+    where = f"{display_path(finding.path)}:{finding.line}:{finding.col}"
+    if finding.acknowledged is not None:
+        return (
+            f"{where}: {finding.rule}: acknowledged {finding.severity.value}: {finding.message}"
+            f" [acknowledged: {' '.join(finding.acknowledged.split())}]"
+        )
+    return f"{where}: {finding.rule}: {finding.severity.value}: {finding.message}"
+
+
+def summary_line(report: SpecReport, strict: bool) -> str:
+    """One line per spec: its verdict and how many findings of each kind it has."""
+    if report.load_error is not None:
+        return str(report.load_error)
+    errors = sum(1 for f in report.findings if f.acknowledged is None and f.severity is Severity.ERROR)
+    warnings = sum(1 for f in report.findings if f.acknowledged is None and f.severity is Severity.WARNING)
+    acknowledged = sum(1 for f in report.findings if f.acknowledged is not None)
+    verdict = "invalid" if report.failed(strict) else "valid"
+    return (
+        f"{display_path(report.path)}: {verdict}: {errors} error(s), {warnings} warning(s),"
+        f" {acknowledged} acknowledged"
+    )
+
+
+def as_text(reports: Sequence[SpecReport], strict: bool) -> str:
+    """Findings first, each on its line, then a verdict line per spec."""
+    lines = [finding_line(f) for report in reports for f in report.findings]
+    lines += [summary_line(report, strict) for report in reports]
+    return "\n".join(lines)
+
+
+def as_json(reports: Sequence[SpecReport], strict: bool) -> str:
+    """A JSON document with every spec's verdict, load error and findings."""
+    payload: dict[str, Any] = {
+        "strict": strict,
+        "valid": not any(report.failed(strict) for report in reports),
+        "specs": [
+            {
+                "path": display_path(report.path),
+                "valid": not report.failed(strict),
+                "error": str(report.load_error) if report.load_error else None,
+                "findings": [
+                    {
+                        "rule": f.rule,
+                        "severity": f.severity.value,
+                        "message": f.message,
+                        "path": display_path(f.path),
+                        "line": f.line,
+                        "col": f.col,
+                        "pointer": f.pointer,
+                        "acknowledged": f.acknowledged,
+                    }
+                    for f in report.findings
+                ],
+            }
+            for report in reports
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False)
