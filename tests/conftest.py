@@ -1,0 +1,38 @@
+"""Shared fixtures: the repository's paths and the shipped specs, loaded once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.conform import Conformance
+from generator.refs import LoadedSpec, load_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "specs"
+SAMPLES = Path(__file__).resolve().parent / "samples"
+SPEC_NAMES = ("altostrat", "alteryx", "anon", "sitehost", "elasticpath")
+
+_loaded: dict[str, LoadedSpec] = {}
+_conformance: dict[str, Conformance] = {}
+
+
+def shipped_spec(name: str) -> LoadedSpec:
+    """The shipped spec ``specs/<name>.yaml``, loaded once per test session."""
+    if name not in _loaded:
+        _loaded[name] = load_spec(SPECS / f"{name}.yaml")
+    return _loaded[name]
+
+
+def shipped_conformance(name: str) -> Conformance:
+    """A :class:`Conformance` for a shipped spec, shared so validators compile once."""
+    if name not in _conformance:
+        _conformance[name] = Conformance(shipped_spec(name))
+    return _conformance[name]
+
+
+@pytest.fixture
+def tmp_spec_dir(tmp_path: Path) -> Path:
+    """An empty folder to write specs into, with the working directory set to it."""
+    return tmp_path
