@@ -27,7 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", help="check specs with openapi-spec-validator and specgen's lint rules"
     )
     validate.add_argument(
-        "targets", nargs="*", type=Path, metavar="SPEC|DIR", help="spec files or folders (default: specs/)"
+        "targets",
+        nargs="*",
+        type=Path,
+        metavar="SPEC|DIR",
+        help="spec files or folders (default: specs/)",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")

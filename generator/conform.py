@@ -60,7 +60,9 @@ class Violation:
 
     def __str__(self) -> str:
         where = self.instance_pointer or "(root)"
-        return f"{where}: {self.message} [{self.keyword} at {self.schema_path}:{self.line}:{self.col}]"
+        return (
+            f"{where}: {self.message} [{self.keyword} at {self.schema_path}:{self.line}:{self.col}]"
+        )
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,15 @@ class SchemaValidators:
                 compiled = jsonschema_rs.validator_for(
                     {"$ref": ref}, registry=self._registry, validate_formats=True
                 )
-            except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
+            except (
+                jsonschema_rs.ValidationError,
+                jsonschema_rs.ReferencingError,
+                ValueError,
+            ) as exc:
                 first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-                raise ConformanceError(f"schema at {pointer} cannot be compiled: {first_line}") from None
+                raise ConformanceError(
+                    f"schema at {pointer} cannot be compiled: {first_line}"
+                ) from None
             self._compiled[key] = compiled
         return compiled
 
@@ -229,9 +237,7 @@ class Conformance:
                 f"{operation_id}: status {status} is not declared (declared: {declared})"
             )
         try:
-            response = self.spec.deref(
-                operation.document, jp.join(responses_pointer, status_key)
-            )
+            response = self.spec.deref(operation.document, jp.join(responses_pointer, status_key))
         except RefError as exc:
             raise ConformanceError(f"{operation_id} {status_key}: {exc.message}") from None
         content = response.value.get("content") if isinstance(response.value, dict) else None

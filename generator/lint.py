@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import pointer as jp
-from generator.conform import ConformanceError, SchemaValidators, Violation, iter_operations
+from generator.conform import ConformanceError, SchemaValidators, Violation
 from generator.findings import Finding, Severity
 from generator.loading import Document
 from generator.refs import LoadedSpec, RefError, Target
@@ -22,13 +22,29 @@ ACKNOWLEDGE = "x-specgen-acknowledge"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Keywords whose values are schemas, and those whose values are maps or lists of schemas.
-_SUBSCHEMA = ("items", "additionalProperties", "not", "if", "then", "else", "contains",
-              "propertyNames", "unevaluatedItems", "unevaluatedProperties", "contentSchema")
+_SUBSCHEMA = (
+    "items",
+    "additionalProperties",
+    "not",
+    "if",
+    "then",
+    "else",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "contentSchema",
+)
 _SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
 _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MESSAGE_LIMIT = 160
 #: Keys that hold a map or list of objects of one kind, and the kind of their members.
-_MEMBER_KIND = {"content": "media", "headers": "header", "schemas": "schema", "parameters": "parameter"}
+_MEMBER_KIND = {
+    "content": "media",
+    "headers": "header",
+    "schemas": "schema",
+    "parameters": "parameter",
+}
 _CONTAINER_KEYS = frozenset({*_MEMBER_KIND, "schema"})
 
 
@@ -39,7 +55,9 @@ class LintContext:
     spec: LoadedSpec
     schemas: SchemaValidators
 
-    def finding(self, rule: str, severity: Severity, message: str, doc: Document, pointer: str) -> Finding:
+    def finding(
+        self, rule: str, severity: Severity, message: str, doc: Document, pointer: str
+    ) -> Finding:
         return self.spec.finding(rule, severity, message, doc, pointer)
 
 
@@ -58,7 +76,9 @@ def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
         op_id = operation.get("operationId")
         label = f"{method.upper()} {path}"
         if not isinstance(op_id, str) or not op_id:
-            yield ctx.finding("operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer)
+            yield ctx.finding(
+                "operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer
+            )
             continue
         id_pointer = jp.join(pointer, "operationId")
         if op_id in seen:
@@ -84,22 +104,28 @@ def rule_path_params(ctx: LintContext) -> Iterator[Finding]:
             param = declared.get(("path", name))
             if param is None:
                 yield ctx.finding(
-                    "path-params", Severity.ERROR,
+                    "path-params",
+                    Severity.ERROR,
                     f"{label}: path variable {{{name}}} is not declared as a path parameter",
-                    doc, pointer,
+                    doc,
+                    pointer,
                 )
             elif param.value.get("required") is not True:
                 yield ctx.finding(
-                    "path-params", Severity.ERROR,
+                    "path-params",
+                    Severity.ERROR,
                     f"{label}: path parameter {name!r} must be `required: true`",
-                    param.document, param.pointer,
+                    param.document,
+                    param.pointer,
                 )
         for (location, name), param in sorted(declared.items()):
             if location == "path" and name not in in_template:
                 yield ctx.finding(
-                    "path-params", Severity.ERROR,
+                    "path-params",
+                    Severity.ERROR,
                     f"{label}: path parameter {name!r} does not appear in the path",
-                    param.document, param.pointer,
+                    param.document,
+                    param.pointer,
                 )
 
 
@@ -113,23 +139,31 @@ def rule_server_variables(ctx: LintContext) -> Iterator[Finding]:
         for name in _TEMPLATE_VAR.findall(url):
             if name not in variables:
                 yield ctx.finding(
-                    "server-variables", Severity.ERROR,
-                    f"server {url!r}: variable {{{name}}} is not declared", doc, jp.join(pointer, "url"),
+                    "server-variables",
+                    Severity.ERROR,
+                    f"server {url!r}: variable {{{name}}} is not declared",
+                    doc,
+                    jp.join(pointer, "url"),
                 )
         for name, variable in variables.items():
             var_pointer = jp.join(pointer, "variables", name)
             if not isinstance(variable, dict) or "default" not in variable:
                 yield ctx.finding(
-                    "server-variables", Severity.ERROR,
-                    f"server {url!r}: variable {name!r} has no default", doc, var_pointer,
+                    "server-variables",
+                    Severity.ERROR,
+                    f"server {url!r}: variable {name!r} has no default",
+                    doc,
+                    var_pointer,
                 )
                 continue
             enum = variable.get("enum")
             if isinstance(enum, list) and variable["default"] not in enum:
                 yield ctx.finding(
-                    "server-variables", Severity.ERROR,
+                    "server-variables",
+                    Severity.ERROR,
                     f"server {url!r}: default {variable['default']!r} of {name!r} is not in its enum",
-                    doc, jp.join(var_pointer, "default"),
+                    doc,
+                    jp.join(var_pointer, "default"),
                 )
 
 
@@ -138,7 +172,9 @@ def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
     components = ctx.spec.data.get("components")
     schemes = components.get("securitySchemes") if isinstance(components, dict) else None
     defined = set(schemes) if isinstance(schemes, dict) else set()
-    places: list[tuple[Document, str, Any]] = [(ctx.spec.root, "/security", ctx.spec.data.get("security"))]
+    places: list[tuple[Document, str, Any]] = [
+        (ctx.spec.root, "/security", ctx.spec.data.get("security"))
+    ]
     places += [
         (doc, jp.join(pointer, "security"), operation.get("security"))
         for doc, pointer, _, _, operation in _operations(ctx.spec)
@@ -152,10 +188,12 @@ def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
             for name in requirement:
                 if name not in defined:
                     yield ctx.finding(
-                        "security-schemes", Severity.ERROR,
+                        "security-schemes",
+                        Severity.ERROR,
                         f"security requirement names {name!r}, which components/securitySchemes"
                         " does not define",
-                        doc, jp.join(pointer, index, name),
+                        doc,
+                        jp.join(pointer, index, name),
                     )
 
 
@@ -176,9 +214,11 @@ def rule_json_response_schema(ctx: LintContext) -> Iterator[Finding]:
             for media_type, media in content.items():
                 if _is_json(media_type) and not (isinstance(media, dict) and "schema" in media):
                     yield ctx.finding(
-                        "json-response-schema", Severity.WARNING,
+                        "json-response-schema",
+                        Severity.WARNING,
                         f"{method.upper()} {path} {status} {media_type} has no schema",
-                        response.document, jp.join(response.pointer, "content", media_type),
+                        response.document,
+                        jp.join(response.pointer, "content", media_type),
                     )
 
 
@@ -191,15 +231,20 @@ def rule_example_valid(ctx: LintContext) -> Iterator[Finding]:
                 violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
             except (ConformanceError, LookupError) as exc:
                 yield ctx.finding(
-                    "example-valid", Severity.ERROR,
-                    f"cannot check example {name}: {exc}", example_doc, example_pointer,
+                    "example-valid",
+                    Severity.ERROR,
+                    f"cannot check example {name}: {exc}",
+                    example_doc,
+                    example_pointer,
                 )
                 continue
             for violation in violations:
                 yield ctx.finding(
-                    "example-valid", Severity.WARNING,
+                    "example-valid",
+                    Severity.WARNING,
                     f"example {name} does not fit its schema: {_describe(violation)}",
-                    example_doc, example_pointer + violation.instance_pointer,
+                    example_doc,
+                    example_pointer + violation.instance_pointer,
                 )
 
 
@@ -250,9 +295,11 @@ def apply_acknowledgements(spec: LoadedSpec, findings: list[Finding]) -> list[Fi
             if (key, pointer, rule) not in used:
                 result.append(
                     spec.finding(
-                        "acknowledgement-unused", Severity.WARNING,
+                        "acknowledgement-unused",
+                        Severity.WARNING,
                         f"{ACKNOWLEDGE} names {rule!r}, but nothing here breaks that rule any more",
-                        doc, jp.join(pointer, ACKNOWLEDGE, rule),
+                        doc,
+                        jp.join(pointer, ACKNOWLEDGE, rule),
                     )
                 )
     return result
@@ -310,7 +357,10 @@ def _operations(spec: LoadedSpec) -> Iterator[tuple[Document, str, str, str, dic
 def _parameters(spec: LoadedSpec, doc: Document, op_pointer: str) -> dict[tuple[str, str], Target]:
     """The parameters in force for an operation, by (in, name); operation-level ones win."""
     params: dict[tuple[str, str], Target] = {}
-    for pointer in (jp.join(jp.parent(op_pointer), "parameters"), jp.join(op_pointer, "parameters")):
+    for pointer in (
+        jp.join(jp.parent(op_pointer), "parameters"),
+        jp.join(op_pointer, "parameters"),
+    ):
         try:
             listed = jp.resolve(doc.data, pointer)
         except LookupError:
@@ -386,7 +436,9 @@ def _children(doc: Document, pointer: str, node: Any, kind: str) -> Iterator[tup
         child = Target(doc, jp.join(pointer, key))
         if kind in _MEMBER_KIND:  # a map (or list) of objects of one kind
             yield child, _MEMBER_KIND[kind]
-        elif key in ("example", "examples", "default", "enum", "const") or str(key).startswith("x-"):
+        elif key in ("example", "examples", "default", "enum", "const") or str(key).startswith(
+            "x-"
+        ):
             continue
         elif key in _CONTAINER_KEYS:
             yield child, str(key)
@@ -394,7 +446,9 @@ def _children(doc: Document, pointer: str, node: Any, kind: str) -> Iterator[tup
             yield child, "node"
 
 
-def _subschemas(doc: Document, pointer: str, schema: dict[str, Any]) -> Iterator[tuple[Target, str]]:
+def _subschemas(
+    doc: Document, pointer: str, schema: dict[str, Any]
+) -> Iterator[tuple[Target, str]]:
     for key in _SUBSCHEMA:
         if isinstance(schema.get(key), dict):
             yield Target(doc, jp.join(pointer, key)), "schema"

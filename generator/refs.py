@@ -99,7 +99,9 @@ class LoadedSpec:
     def resolve(self, document: Document, ref: str) -> Target:
         """Where ``ref``, written in ``document``, points; raises :class:`RefError`."""
         if _SCHEME.match(ref) or ref.startswith("//"):
-            raise RefError("ref-remote", f"remote $ref {ref!r} is refused: only local files are read")
+            raise RefError(
+                "ref-remote", f"remote $ref {ref!r} is refused: only local files are read"
+            )
         file_part, _, fragment = ref.partition("#")
         target_doc = document
         if file_part:
@@ -119,7 +121,9 @@ class LoadedSpec:
             jp.resolve(target_doc.data, pointer)
         except LookupError as exc:
             where = display_path(target_doc.path)
-            raise RefError("ref-resolves", f"$ref {ref!r} does not resolve in {where}: {exc}") from None
+            raise RefError(
+                "ref-resolves", f"$ref {ref!r} does not resolve in {where}: {exc}"
+            ) from None
         return Target(target_doc, pointer)
 
     def deref(self, document: Document, pointer: str) -> Target:
@@ -202,7 +206,13 @@ def load_spec(path: Path) -> LoadedSpec:
                 target = spec.resolve(document, ref.value)
             except RefError as exc:
                 spec.problems.append(
-                    spec.finding(exc.rule, Severity.ERROR, exc.message, document, jp.join(ref.pointer, "$ref"))
+                    spec.finding(
+                        exc.rule,
+                        Severity.ERROR,
+                        exc.message,
+                        document,
+                        jp.join(ref.pointer, "$ref"),
+                    )
                 )
                 continue
             resolved = target.document.path.resolve()

@@ -26,8 +26,12 @@ def summary_line(report: SpecReport, strict: bool) -> str:
     """One line per spec: its verdict and how many findings of each kind it has."""
     if report.load_error is not None:
         return str(report.load_error)
-    errors = sum(1 for f in report.findings if f.acknowledged is None and f.severity is Severity.ERROR)
-    warnings = sum(1 for f in report.findings if f.acknowledged is None and f.severity is Severity.WARNING)
+    errors = sum(
+        1 for f in report.findings if f.acknowledged is None and f.severity is Severity.ERROR
+    )
+    warnings = sum(
+        1 for f in report.findings if f.acknowledged is None and f.severity is Severity.WARNING
+    )
     acknowledged = sum(1 for f in report.findings if f.acknowledged is not None)
     verdict = "invalid" if report.failed(strict) else "valid"
     return (

@@ -8,7 +8,7 @@ already loaded: it must never open a URL or a file on its own.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from jsonschema.exceptions import best_match
 from openapi_spec_validator import (
@@ -50,24 +50,41 @@ def check_structure(spec: LoadedSpec) -> list[Finding]:
     root = spec.root
     if not isinstance(root.data, dict):
         kind = type(root.data).__name__
-        return [spec.finding("openapi-schema", Severity.ERROR,
-                             f"expected an OpenAPI document (a mapping), found a {kind}", root, "")]
+        return [
+            spec.finding(
+                "openapi-schema",
+                Severity.ERROR,
+                f"expected an OpenAPI document (a mapping), found a {kind}",
+                root,
+                "",
+            )
+        ]
     version = openapi_version(spec)
     if version is None:
         declared = root.data.get("openapi", root.data.get("swagger"))
         what = f"'openapi: {declared}'" if declared is not None else "no 'openapi' field"
-        return [spec.finding("openapi-version", Severity.ERROR,
-                             f"not an OpenAPI 3.0, 3.1 or 3.2 document ({what})", root,
-                             "/openapi" if "openapi" in root.data else "")]
+        return [
+            spec.finding(
+                "openapi-version",
+                Severity.ERROR,
+                f"not an OpenAPI 3.0, 3.1 or 3.2 document ({what})",
+                root,
+                "/openapi" if "openapi" in root.data else "",
+            )
+        ]
 
     base = _VALIDATORS[version]
 
     class JailedValidator(base):  # type: ignore[misc,valid-type]
         # Only the documents already loaded (and jailed) are served; any other URI fails.
-        resolver_handlers = {"file": lambda uri: spec.document_for_uri(uri).data}
+        resolver_handlers: ClassVar[dict[str, Any]] = {
+            "file": lambda uri: spec.document_for_uri(uri).data
+        }
 
     validator = JailedValidator(root.data, base_uri=spec.uri(root))
-    findings = [_schema_finding(spec, error) for error in validator.schema_validator.iter_errors(root.data)]
+    findings = [
+        _schema_finding(spec, error) for error in validator.schema_validator.iter_errors(root.data)
+    ]
     if findings or spec.problems:
         return findings
     try:
@@ -75,22 +92,33 @@ def check_structure(spec: LoadedSpec) -> list[Finding]:
             if not isinstance(error, _COVERED_BY_LINT):
                 findings.append(_semantic_finding(spec, error))
     except Exception as exc:  # the semantic walk is third-party code on user input
-        findings.append(spec.finding("openapi-semantics", Severity.ERROR,
-                                     f"openapi-spec-validator stopped: {_short(str(exc))}", root, ""))
+        findings.append(
+            spec.finding(
+                "openapi-semantics",
+                Severity.ERROR,
+                f"openapi-spec-validator stopped: {_short(str(exc))}",
+                root,
+                "",
+            )
+        )
     return findings
 
 
 def _schema_finding(spec: LoadedSpec, error: Any) -> Finding:
     deepest = best_match([error, *(error.context or [])]) if error.context else error
     pointer = jp.from_parts(deepest.absolute_path)
-    return spec.finding("openapi-schema", Severity.ERROR, _short(deepest.message), spec.root, pointer)
+    return spec.finding(
+        "openapi-schema", Severity.ERROR, _short(deepest.message), spec.root, pointer
+    )
 
 
 def _semantic_finding(spec: LoadedSpec, error: Any) -> Finding:
     # These errors carry paths relative to the object being checked; find where that object lives.
     relative = [str(part) for part in error.path]
     pointer = _locate(spec.root.data, relative, error.instance) if relative else ""
-    return spec.finding("openapi-semantics", Severity.ERROR, _short(error.message), spec.root, pointer)
+    return spec.finding(
+        "openapi-semantics", Severity.ERROR, _short(error.message), spec.root, pointer
+    )
 
 
 def _locate(data: Any, relative: list[str], instance: Any) -> str:
@@ -111,4 +139,3 @@ def _locate(data: Any, relative: list[str], instance: Any) -> str:
 def _short(message: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else message
     return first if len(first) <= _MESSAGE_LIMIT else first[: _MESSAGE_LIMIT - 3] + "..."
-

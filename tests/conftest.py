@@ -36,3 +36,38 @@ def shipped_conformance(name: str) -> Conformance:
 def tmp_spec_dir(tmp_path: Path) -> Path:
     """An empty folder to write specs into, with the working directory set to it."""
     return tmp_path
+
+
+MINIMAL_SPEC = """\
+openapi: 3.1.0
+info: {title: Jobs, version: "1"}
+servers:
+  - url: https://api.example.test/v1
+paths:
+  /jobs/{jobId}:
+    get:
+      operationId: getJob
+      parameters:
+        - {name: jobId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Job"}
+components:
+  schemas:
+    Job:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string, format: uuid}
+"""
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` to ``folder/name`` (creating sub-folders) and return the path."""
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -54,7 +54,9 @@ def load_samples(folder: Path, conformance: dict[str, Conformance]) -> list[Samp
             "media_type": data.get("media_type", "application/json"),
         }
         for case in data.get("valid", []):
-            samples.append(Sample(name=case["name"], payload=_apply(base, case), expected=None, **common))
+            samples.append(
+                Sample(name=case["name"], payload=_apply(base, case), expected=None, **common)
+            )
         for case in data.get("invalid", []):
             expected = frozenset((e["at"], e["keyword"]) for e in case["expect"])
             if not expected:

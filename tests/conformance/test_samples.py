@@ -17,11 +17,29 @@ SAMPLES_BY_API = load_samples(SAMPLES, {name: shipped_conformance(name) for name
 VALID = [s for s in SAMPLES_BY_API if s.expected is None]
 INVALID = [s for s in SAMPLES_BY_API if s.expected is not None]
 #: Keywords that constrain a payload (annotations such as description or examples do not).
-CONSTRAINTS = frozenset({
-    "type", "format", "pattern", "required", "enum", "const", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "minItems", "maxItems",
-    "uniqueItems", "minProperties", "maxProperties", "multipleOf", "additionalProperties",
-})
+CONSTRAINTS = frozenset(
+    {
+        "type",
+        "format",
+        "pattern",
+        "required",
+        "enum",
+        "const",
+        "minimum",
+        "maximum",
+        "exclusiveMinimum",
+        "exclusiveMaximum",
+        "minLength",
+        "maxLength",
+        "minItems",
+        "maxItems",
+        "uniqueItems",
+        "minProperties",
+        "maxProperties",
+        "multipleOf",
+        "additionalProperties",
+    }
+)
 
 
 def _check(sample: Sample) -> list:
@@ -98,7 +116,9 @@ def _response_constraints(api: str) -> set[str]:
         responses = jp.resolve(operation.document.data, jp.join(operation.pointer, "responses"))
         for status, response in responses.items():
             for media in response.get("content", {}):
-                stack.append(jp.join(operation.pointer, "responses", status, "content", media, "schema"))
+                stack.append(
+                    jp.join(operation.pointer, "responses", status, "content", media, "schema")
+                )
     seen: set[str] = set()
     while stack:
         pointer = stack.pop()

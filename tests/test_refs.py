@@ -1,0 +1,115 @@
+"""$ref resolution: local files beside the spec work, cycles are fine, nothing else is ever read."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.conform import Conformance
+from generator.refs import load_spec
+from tests.conftest import MINIMAL_SPEC, write
+
+
+def with_job_schema(ref: str) -> str:
+    return MINIMAL_SPEC.replace('{$ref: "#/components/schemas/Job"}', f'{{$ref: "{ref}"}}')
+
+
+def test_refs_into_sibling_files_resolve_and_are_loaded_once(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "schemas/job.yaml",
+        "Job:\n  type: object\n  properties:\n    next: {$ref: '#/Job'}\n",
+    )
+    spec = load_spec(write(tmp_path, "api.yaml", with_job_schema("schemas/job.yaml#/Job")))
+    assert spec.problems == []
+    assert {p.name for p in spec.documents} == {"api.yaml", "job.yaml"}
+    target = spec.resolve(spec.root, "schemas/job.yaml#/Job")
+    assert target.document.path.name == "job.yaml"
+    assert target.value["type"] == "object"
+
+
+def test_violations_in_another_file_point_into_that_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "schemas/job.yaml",
+        "Job:\n  type: object\n  properties:\n    id:\n      type: integer\n",
+    )
+    spec = load_spec(write(tmp_path, "api.yaml", with_job_schema("schemas/job.yaml#/Job")))
+    (violation,) = Conformance(spec).check_response("getJob", 200, {"id": "x"})
+    assert violation.schema_path.name == "job.yaml"
+    assert (violation.line, violation.col, violation.keyword) == (5, 13, "type")
+
+
+@pytest.mark.parametrize(
+    ("ref", "rule", "message"),
+    [
+        ("https://example.test/job.yaml#/Job", "ref-remote", "remote $ref"),
+        ("//example.test/job.yaml", "ref-remote", "remote $ref"),
+        ("file:///etc/passwd", "ref-remote", "remote $ref"),
+        ("../outside.yaml#/Job", "ref-outside", "leaves the spec's folder"),
+        ("/etc/hostname", "ref-outside", "leaves the spec's folder"),
+        ("missing.yaml#/Job", "ref-resolves", "no such file"),
+        ("#/components/schemas/Nope", "ref-resolves", "no member 'Nope'"),
+        ("#Job", "ref-resolves", "only JSON pointer fragments"),
+    ],
+)
+def test_bad_refs_become_located_findings(
+    tmp_path: Path, ref: str, rule: str, message: str
+) -> None:
+    write(tmp_path, "outside.yaml", "Job: {type: object}\n")
+    spec = load_spec(write(tmp_path, "specs/api.yaml", with_job_schema(ref)))
+    (problem,) = spec.problems
+    assert problem.rule == rule
+    assert message in problem.message
+    assert problem.pointer.endswith("/schema/$ref")
+    assert (problem.line, problem.col) == (16, 30)
+
+
+def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    secret = write(tmp_path, "secret.yaml", "Job: {type: object}\n")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "link.yaml").symlink_to(secret)
+    spec = load_spec(write(tmp_path, "specs/api.yaml", with_job_schema("link.yaml#/Job")))
+    assert [p.rule for p in spec.problems] == ["ref-outside"]
+
+
+@pytest.fixture
+def counting_server() -> Iterator[tuple[str, list[str]]]:
+    """An HTTP server on 127.0.0.1 that records every request it gets."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.path)
+            body = b"Job: {type: object}\n"
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", requests
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_remote_refs_are_never_fetched(
+    tmp_path: Path, counting_server: tuple[str, list[str]]
+) -> None:
+    from generator.api import validate_spec
+
+    url, requests = counting_server
+    report = validate_spec(write(tmp_path, "api.yaml", with_job_schema(f"{url}/job.yaml#/Job")))
+    assert [f.rule for f in report.findings if f.rule.startswith("ref-")] == ["ref-remote"]
+    assert requests == [], "validation reached out to the network"
