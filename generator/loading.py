@@ -90,7 +90,7 @@ _CoreResolver.add_implicit_resolver(
 )
 
 
-class _Composer(
+class _PyComposer(
     yaml.reader.Reader,
     yaml.scanner.Scanner,
     yaml.parser.Parser,
@@ -105,6 +105,21 @@ class _Composer(
         yaml.parser.Parser.__init__(self)
         yaml.composer.Composer.__init__(self)
         _CoreResolver.__init__(self)
+
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
+
+    class _CComposer(_CParser, _CoreResolver):
+        """The same composer on libyaml, several times faster on large specs."""
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _CoreResolver.__init__(self)
+
+    _Composer: Any = _CComposer
+else:  # pragma: no cover - PyYAML built without libyaml
+    _Composer = _PyComposer
 
 
 def load_document(path: Path) -> Document:

@@ -91,7 +91,7 @@ BAD_INPUTS = [
         "malformed",
         "openapi: 3.1.0\ninfo: [title\n",
         2,
-        "spec.yaml:3:1: malformed YAML: expected ',' or ']'",
+        "spec.yaml:3:1: malformed YAML: did not find expected ',' or ']'",
     ),
     (
         "not-openapi",

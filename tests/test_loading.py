@@ -9,6 +9,7 @@ import pytest
 
 from generator.errors import LoadError
 from generator.loading import MAX_ALIAS_EXPANSION, Position, load_document, parse_document
+from tests.conftest import ROOT
 
 
 def parse(text: str) -> object:
@@ -106,3 +107,14 @@ def test_json_files_load_too(tmp_path: Path) -> None:
     doc = load_document(spec)
     assert doc.data["info"] == {"title": "t", "version": "1"}
     assert doc.positions["/info/title"].line == 1
+
+
+def test_pure_python_and_libyaml_composers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import loading
+
+    text = (ROOT / "specs" / "anon.yaml").read_text()
+    fast = parse_document(text, Path("anon.yaml"))
+    monkeypatch.setattr(loading, "_Composer", loading._PyComposer)
+    slow = parse_document(text, Path("anon.yaml"))
+    assert slow.data == fast.data
+    assert slow.positions == fast.positions
