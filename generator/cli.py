@@ -6,6 +6,7 @@ Exit codes: 0 all good, 1 findings (an invalid spec), 2 usage error or unreadabl
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,6 +58,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`specgen validate | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FINDINGS
     except RecursionError:
         print("specgen: input nested too deeply to process", file=sys.stderr)
         return EXIT_USAGE

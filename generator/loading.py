@@ -217,8 +217,10 @@ class _Builder:
 
         size(root, 0)
 
-    def build(self, node: Node, pointer: str, depth: int) -> Any:
-        mark = node.start_mark
+    def build(self, node: Node, pointer: str, depth: int, key: Node | None = None) -> Any:
+        # A member is located at its key: that is where a reader looks for `pattern:` or `id:`, and
+        # an aliased value would otherwise point back at its anchor, somewhere else in the file.
+        mark = (key or node).start_mark
         self.positions[pointer] = Position(mark.line + 1, mark.column + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
@@ -256,7 +258,7 @@ class _Builder:
             if key in explicit:
                 raise self.error(f"duplicate key {key!r}", key_node)
             explicit.add(key)
-            result[key] = self.build(value_node, jp.join(pointer, key), depth + 1)
+            result[key] = self.build(value_node, jp.join(pointer, key), depth + 1, key_node)
         return result
 
     def key(self, node: Node) -> str:

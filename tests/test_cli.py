@@ -62,7 +62,7 @@ def test_errors_exit_1_and_warnings_only_with_strict(tmp_path: Path) -> None:
     result = specgen("validate", "bad.yaml", cwd=tmp_path)
     assert result.returncode == 1
     assert (
-        "bad.yaml:8:7: operation-id: error: GET /jobs/{jobId} has no operationId" in result.stdout
+        "bad.yaml:7:5: operation-id: error: GET /jobs/{jobId} has no operationId" in result.stdout
     )
     assert "bad.yaml: invalid: 1 error(s), 0 warning(s), 0 acknowledged" in result.stdout
 
@@ -104,13 +104,13 @@ BAD_INPUTS = [
         "broken-ref",
         MINIMAL_SPEC.replace("#/components/schemas/Job", "#/components/schemas/Jbo"),
         1,
-        "spec.yaml:16:30: ref-resolves: error: $ref '#/components/schemas/Jbo' does not resolve",
+        "spec.yaml:16:24: ref-resolves: error: $ref '#/components/schemas/Jbo' does not resolve",
     ),
     (
         "remote-ref",
         MINIMAL_SPEC.replace("#/components/schemas/Job", "https://example.test/job.yaml#/Job"),
         1,
-        "spec.yaml:16:30: ref-remote: error: remote $ref 'https://example.test/job.yaml#/Job' is refused",
+        "spec.yaml:16:24: ref-remote: error: remote $ref 'https://example.test/job.yaml#/Job' is refused",
     ),
 ]
 

@@ -81,7 +81,7 @@ def test_all_violations_are_reported_with_their_spec_location() -> None:
     assert found == {("/id", "type"), ("/name", "type"), ("", "required")}
     required = next(v for v in violations if v.keyword == "required")
     assert required.schema_pointer == "/components/schemas/Job/required"
-    assert (required.schema_path.name, required.line) == ("anon.yaml", 53)
+    assert (required.schema_path.name, required.line) == ("anon.yaml", 52)
     assert "is a required property" in required.message
 
 

@@ -29,7 +29,7 @@ def test_operation_id_missing_and_duplicated(tmp_path: Path) -> None:
     found = findings_of(tmp_path, text, "operation-id")
     assert [(f.line, f.message) for f in found] == [
         (19, "operationId 'getJob' of GET /jobs is already used by GET /jobs/{jobId} (line 8)"),
-        (22, "POST /jobs has no operationId"),
+        (21, "POST /jobs has no operationId"),
     ]
     assert all(f.severity is Severity.ERROR for f in found)
 

@@ -20,10 +20,11 @@ def test_every_value_keeps_its_line_and_column() -> None:
     doc = parse_document(
         "openapi: 3.1.0\npaths:\n  /jobs:\n    get:\n      operationId: x\n", Path("s.yaml")
     )
-    assert doc.positions["/openapi"] == Position(1, 10)
-    assert doc.positions["/paths/~1jobs/get/operationId"] == Position(5, 20)
-    # A pointer with no value of its own is placed at its nearest enclosing value.
-    assert doc.position("/paths/~1jobs/get/missing") == Position(5, 7)
+    # Members are placed at their key, where a reader looks for them.
+    assert doc.positions["/openapi"] == Position(1, 1)
+    assert doc.positions["/paths/~1jobs/get/operationId"] == Position(5, 7)
+    # A pointer with no value of its own is placed at its nearest enclosing member.
+    assert doc.position("/paths/~1jobs/get/missing") == Position(4, 5)
 
 
 def test_scalars_follow_yaml_1_2_core_schema_not_1_1() -> None:

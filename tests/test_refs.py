@@ -41,7 +41,7 @@ def test_violations_in_another_file_point_into_that_file(tmp_path: Path) -> None
     spec = load_spec(write(tmp_path, "api.yaml", with_job_schema("schemas/job.yaml#/Job")))
     (violation,) = Conformance(spec).check_response("getJob", 200, {"id": "x"})
     assert violation.schema_path.name == "job.yaml"
-    assert (violation.line, violation.col, violation.keyword) == (5, 13, "type")
+    assert (violation.line, violation.col, violation.keyword) == (5, 7, "type")
 
 
 @pytest.mark.parametrize(
@@ -66,7 +66,7 @@ def test_bad_refs_become_located_findings(
     assert problem.rule == rule
     assert message in problem.message
     assert problem.pointer.endswith("/schema/$ref")
-    assert (problem.line, problem.col) == (16, 30)
+    assert (problem.line, problem.col) == (16, 24)
 
 
 def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
