@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.conform import SchemaValidators
+from generator.emit import Outcome, Output, Package
 from generator.errors import LoadError, SpecgenError
 from generator.findings import Finding
 from generator.lint import lint
+from generator.parse import build_api
 from generator.refs import LoadedSpec, load_spec
+from generator.render import default_templates, environment, format_sources, render_package
 from generator.structure import check_structure, openapi_version
 
 #: File names taken from a folder given as a target.
@@ -69,3 +72,81 @@ def validate_loaded(spec: LoadedSpec) -> list[Finding]:
 def validate(targets: Sequence[Path] = (DEFAULT_SPECS,)) -> list[SpecReport]:
     """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`."""
     return [validate_spec(path) for path in expand_targets(targets or (DEFAULT_SPECS,))]
+
+
+DEFAULT_OUTPUT = Path("generated")
+
+
+@dataclass
+class GenerateResult:
+    """The outcome of ``specgen generate``: validation reports, and what changed in the output."""
+
+    reports: list[SpecReport]
+    outcome: Outcome | None = None
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a spec could not be read or has errors, so nothing was generated."""
+        return any(report.failed(strict=False) for report in self.reports)
+
+
+def generate(
+    targets: Sequence[Path] = (DEFAULT_SPECS,),
+    out: Path = DEFAULT_OUTPUT,
+    check: bool = False,
+    templates: Path | None = None,
+) -> GenerateResult:
+    """Generate a client package per spec into ``out`` (or, with ``check``, compare against it).
+
+    Specs are validated first; if any has errors, nothing is written. Otherwise every package is
+    rendered and formatted before the first file is touched.
+    """
+    if templates is not None and not (templates / "python").is_dir():
+        raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
+    loaded: list[tuple[LoadedSpec, SpecReport]] = []
+    reports: list[SpecReport] = []
+    for path in expand_targets(targets or (DEFAULT_SPECS,)):
+        try:
+            spec = load_spec(path)
+        except LoadError as exc:
+            reports.append(SpecReport(path, load_error=exc))
+            continue
+        report = SpecReport(path, findings=validate_loaded(spec))
+        reports.append(report)
+        loaded.append((spec, report))
+    result = GenerateResult(reports)
+    if result.blocked:
+        return result
+    env = environment(templates)
+    models_templates = (templates or default_templates()) / "python" / "models"
+    if not models_templates.is_dir():
+        models_templates = default_templates() / "python" / "models"
+    names: dict[str, Path] = {}
+    rendered: dict[str, str] = {}
+    packages: list[tuple[str, Path]] = []
+    for spec, _ in loaded:
+        api = build_api(spec, models_templates)
+        if api.name in names:
+            raise SpecgenError(
+                f"{spec.root.path} and {names[api.name]} both become package {api.name!r}"
+            )
+        names[api.name] = spec.root.path
+        packages.append((api.name, spec.root.path))
+        for name, text in render_package(api, env).items():
+            rendered[f"{api.name}/{name}"] = text
+    formatted = format_sources(rendered)
+    output = Output(out)
+    built = [
+        Package(
+            name,
+            spec_path,
+            {
+                path.split("/", 1)[1]: text
+                for path, text in formatted.items()
+                if path.startswith(f"{name}/")
+            },
+        )
+        for name, spec_path in packages
+    ]
+    result.outcome = output.compare(built) if check else output.write(built)
+    return result

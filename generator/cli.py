@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__, api, report
-from generator.errors import SpecgenError
+from generator.errors import SpecgenError, display_path
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -36,6 +36,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+
+    generate = commands.add_parser(
+        "generate", help="write a typed httpx client package per spec (pydantic v2 models)"
+    )
+    generate.add_argument(
+        "targets",
+        nargs="*",
+        type=Path,
+        metavar="SPEC|DIR",
+        help="spec files or folders (default: specs/)",
+    )
+    generate.add_argument(
+        "--out",
+        type=Path,
+        default=api.DEFAULT_OUTPUT,
+        metavar="DIR",
+        help="output folder (default: generated/)",
+    )
+    generate.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if the output folder is stale"
+    )
+    generate.add_argument(
+        "--templates",
+        type=Path,
+        metavar="DIR",
+        help="a folder whose python/ templates override specgen's",
+    )
     return parser
 
 
@@ -48,11 +75,47 @@ def run_validate(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(r.failed(args.strict) for r in reports) else EXIT_OK
 
 
+def run_generate(args: argparse.Namespace) -> int:
+    result = api.generate(args.targets or [api.DEFAULT_SPECS], args.out, args.check, args.templates)
+    for spec_report in result.reports:
+        # Acknowledged findings are known and accepted: only news is printed here.
+        if spec_report.load_error is not None:
+            print(str(spec_report.load_error), file=sys.stderr)
+        for finding in spec_report.findings:
+            if finding.acknowledged is None:
+                print(report.finding_line(finding), file=sys.stderr)
+    if any(r.load_error is not None for r in result.reports):
+        return EXIT_USAGE
+    if result.blocked or result.outcome is None:
+        print("specgen: specs have errors; nothing was generated", file=sys.stderr)
+        return EXIT_FINDINGS
+    outcome = result.outcome
+    out = display_path(args.out)
+    if args.check:
+        for path in outcome.drift:
+            state = "would be removed" if path in outcome.removed else "is stale"
+            print(f"{out}/{path}: {state}")
+        if outcome.drift:
+            print(f"{len(outcome.drift)} file(s) differ from the specs; run `specgen generate`")
+            return EXIT_FINDINGS
+        print(f"{out}: up to date ({len(outcome.unchanged)} files)")
+        return EXIT_OK
+    for path in outcome.written:
+        print(f"wrote {out}/{path}")
+    for path in outcome.removed:
+        print(f"removed {out}/{path}")
+    print(
+        f"{out}: {len(outcome.written)} written, {len(outcome.removed)} removed,"
+        f" {len(outcome.unchanged)} unchanged"
+    )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``specgen`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return run_validate(args)
+        return run_generate(args) if args.command == "generate" else run_validate(args)
     except SpecgenError as exc:
         print(f"specgen: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,0 +1,53 @@
+"""Errors raised by the Anon API (jobs) client."""
+
+from __future__ import annotations
+
+import httpx
+import pydantic
+
+
+class ApiError(Exception):
+    """The API answered with a status the operation does not document as a success.
+
+    ``parsed`` holds the body parsed into the error model the spec declares for that status, or
+    None when it declares none or the body does not fit it; ``response`` is the raw response.
+    """
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        parsed: pydantic.BaseModel | None,
+        url: str,
+    ) -> None:
+        self.status_code = response.status_code
+        self.response = response
+        self.parsed = parsed
+        self.content = response.content
+        super().__init__(
+            f"{response.request.method} {url} returned {response.status_code}"
+            f" {response.reason_phrase}".rstrip()
+        )
+
+
+class ResponseValidationError(Exception):
+    """A success response whose body does not fit the model the spec declares for it.
+
+    The raw body stays available as ``content`` (bytes) and ``text``; ``errors`` lists what did
+    not fit, as pydantic reports it.
+    """
+
+    def __init__(
+        self, response: httpx.Response, model: str, error: pydantic.ValidationError, url: str
+    ) -> None:
+        self.status_code = response.status_code
+        self.response = response
+        self.content = response.content
+        self.text = response.text
+        self.errors = error.errors(include_url=False)
+        first = self.errors[0] if self.errors else {"loc": (), "msg": "invalid"}
+        where = "/".join(str(part) for part in first["loc"]) or "(body)"
+        super().__init__(
+            f"{response.request.method} {url} returned {response.status_code} with a body that"
+            f" does not fit {model}: {len(self.errors)} problem(s), first at {where}:"
+            f" {first['msg']}"
+        )

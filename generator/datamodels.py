@@ -1,0 +1,127 @@
+"""Pydantic v2 models from named schemas, by datamodel-code-generator used as a library.
+
+The schemas arrive already named and self-contained (see :mod:`generator.schemas`), so the class
+names in the output are the ones the client templates refer to; this module checks that they are.
+Enums are generated from specgen's own ``Enum.jinja2`` template, which makes them open: a value the
+server adds later parses as a pseudo-member instead of failing the whole response.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import SpecgenError
+from generator.ir import NamedSchema
+
+
+@dataclass(frozen=True)
+class ModelsModule:
+    """The source of ``models.py`` and what the clients need to know about its classes."""
+
+    source: str
+    classes: frozenset[str]
+    #: For each ``RootModel`` class, the annotation of its ``root`` with model names qualified by
+    #: ``models.`` (e.g. ``list[models.JobMessage]``), which is what client methods return.
+    root_annotations: Mapping[str, str]
+
+
+def generate_models(
+    schemas: tuple[NamedSchema, ...], title: str, template_dir: Path
+) -> ModelsModule:
+    """Run datamodel-code-generator on ``schemas`` and describe the module it wrote."""
+    # Imported here: it is slow to import, and only generation needs it.
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import PythonVersion
+
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": "0"},
+        "paths": {},
+        "components": {"schemas": {named.class_name: named.schema for named in schemas}},
+    }
+    with warnings.catch_warnings():
+        # It warns about constraints pydantic cannot take (a pattern on a UUID field); the payload
+        # conformance checks still apply them, so the warning is noise here.
+        warnings.simplefilter("ignore")
+        try:
+            source = generate(
+                document,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                custom_template_dir=template_dir,
+                disable_timestamp=True,
+                field_constraints=True,
+                use_annotated=True,
+                use_field_description=True,
+                use_schema_description=True,
+                snake_case_field=True,
+                allow_population_by_field_name=True,
+                use_double_quotes=True,
+                use_standard_collections=True,
+                use_union_operator=True,
+                strict_nullable=True,
+                capitalise_enum_members=True,
+                # Keep `format: uri` as text: pydantic's URL type rewrites URLs (adds slashes,
+                # lower-cases hosts) and rejects relative references real APIs send.
+                type_mappings=["string+uri=string", "string+uri-reference=string"],
+                formatters=[],
+            )
+        except Exception as exc:  # its errors are many and undocumented; keep the message
+            raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
+    if not isinstance(source, str):
+        raise SpecgenError("datamodel-code-generator returned no single module")
+    return describe(_strip_header(source), {named.class_name for named in schemas})
+
+
+def describe(source: str, expected: set[str]) -> ModelsModule:
+    """Find the classes of a models module and the ``root`` annotations of its root models."""
+    tree = ast.parse(source)
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    missing = sorted(expected - classes)
+    if missing:
+        raise SpecgenError(f"datamodel-code-generator did not emit models {', '.join(missing)}")
+    roots: dict[str, str] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for base in node.bases:
+            if isinstance(base, ast.Subscript) and _name(base.value) == "RootModel":
+                roots[node.name] = ast.unparse(_Qualify(classes).visit(base.slice))
+    return ModelsModule(source, frozenset(classes), roots)
+
+
+def _name(node: ast.expr) -> str | None:
+    return node.id if isinstance(node, ast.Name) else None
+
+
+class _Qualify(ast.NodeTransformer):
+    """Prefix model class names with ``models.`` so the annotation reads right in the client."""
+
+    def __init__(self, classes: set[str]) -> None:
+        self.classes = classes
+
+    def visit_Name(self, node: ast.Name) -> Any:
+        if node.id in self.classes:
+            return ast.Attribute(
+                value=ast.Name(id="models", ctx=ast.Load()), attr=node.id, ctx=node.ctx
+            )
+        if node.id in ("UUID", "AwareDatetime"):
+            module = "uuid" if node.id == "UUID" else "datetime"
+            attr = "UUID" if node.id == "UUID" else "datetime"
+            return ast.Attribute(value=ast.Name(id=module, ctx=ast.Load()), attr=attr, ctx=node.ctx)
+        return node
+
+
+def _strip_header(source: str) -> str:
+    # The tool's header names its input ("<stdin>"); the package docstring says where models come from.
+    lines = source.splitlines()
+    while lines and lines[0].startswith("#"):
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n") + "\n"

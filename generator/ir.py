@@ -1,0 +1,183 @@
+"""The intermediate representation: what templates see of a spec, and nothing else.
+
+Everything here is already decided: Python names are valid and unique, type annotations are written
+out, literals are quoted. Templates only lay these values out; they never look at the raw spec.
+Each element keeps where it came from (file, JSON pointer, line) so generated code can cite it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an element is written in the spec."""
+
+    file: str
+    pointer: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ServerVariable:
+    """A ``{variable}`` of the server URL, exposed as a keyword argument of the clients."""
+
+    name: str
+    py_name: str
+    annotation: str
+    default: str
+    description: str
+
+
+@dataclass(frozen=True)
+class UrlPart:
+    """A piece of the server URL: literal text, or the Python name of a server variable."""
+
+    text: str
+    is_variable: bool
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    parts: tuple[UrlPart, ...]
+    variables: tuple[ServerVariable, ...]
+    description: str
+
+
+class AuthKind(enum.Enum):
+    BEARER = "bearer"
+    BASIC = "basic"
+    API_KEY_HEADER = "header"
+    API_KEY_QUERY = "query"
+    API_KEY_COOKIE = "cookie"
+
+
+@dataclass(frozen=True)
+class SecurityScheme:
+    """A way to authenticate, exposed as keyword arguments of the clients (``token``, ``api_key``)."""
+
+    name: str
+    kind: AuthKind
+    #: Header, query or cookie parameter name for API keys; unused otherwise.
+    param_name: str
+    #: Constructor arguments: one (token or key) or two (username, password for basic).
+    arguments: tuple[str, ...]
+    description: str
+
+
+class ParamLocation(enum.Enum):
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    COOKIE = "cookie"
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """An operation parameter, as a keyword argument of the operation's method."""
+
+    name: str
+    py_name: str
+    location: ParamLocation
+    required: bool
+    annotation: str
+    #: How a value becomes text on the wire: "str", "bool" (true/false), "datetime" (ISO 8601), or
+    #: "list" (repeated, form style) of ``item_kind``.
+    kind: str
+    item_kind: str
+    description: str
+    deprecated: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class RequestBody:
+    media_type: str
+    annotation: str
+    required: bool
+    is_model: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Response:
+    """A documented response. ``model`` is the class in ``models`` its JSON body parses into."""
+
+    status: str
+    description: str
+    media_type: str | None
+    model: str | None
+    #: The model is a ``RootModel``: methods return its ``.root`` (e.g. a list of messages).
+    root_model: bool
+    #: The Python type a method returns for this response.
+    annotation: str
+
+    @property
+    def is_success(self) -> bool:
+        return self.status.startswith("2")
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method_name: str
+    http_method: str
+    path: str
+    #: The path template in pieces: literal text, and Python names of path parameters.
+    path_parts: tuple[UrlPart, ...]
+    summary: str
+    description: str
+    deprecated: bool
+    parameters: tuple[Parameter, ...]
+    body: RequestBody | None
+    responses: tuple[Response, ...]
+    #: Names of the security schemes whose credentials this operation sends.
+    security: tuple[str, ...]
+    source: Source
+
+    @property
+    def successes(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if r.is_success)
+
+    @property
+    def errors(self) -> tuple[Response, ...]:
+        return tuple(r for r in self.responses if not r.is_success and r.model is not None)
+
+    @property
+    def return_annotation(self) -> str:
+        """The union of what the 2xx responses return, in declaration order, without repeats."""
+        seen: list[str] = []
+        for response in self.successes:
+            if response.annotation not in seen:
+                seen.append(response.annotation)
+        return " | ".join(seen) if seen else "None"
+
+
+@dataclass(frozen=True)
+class NamedSchema:
+    """A schema that becomes a model class: a component, or an inline body schema given a name."""
+
+    class_name: str
+    schema: Any
+    source: Source
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the templates need to write one client package."""
+
+    name: str
+    title: str
+    version: str
+    description: str
+    spec_file: str
+    servers: tuple[Server, ...]
+    security_schemes: tuple[SecurityScheme, ...]
+    operations: tuple[Operation, ...]
+    schemas: tuple[NamedSchema, ...]
+    #: The pydantic models module, as datamodel-code-generator wrote it (before formatting).
+    models_source: str

@@ -1,0 +1,388 @@
+"""From a validated spec to the intermediate representation the templates render.
+
+All decisions about generated code are made here, in Python: names (through :mod:`generator.naming`),
+types of parameters, which model each response parses into, how credentials are sent. The templates
+then only lay the result out.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from generator import pointer as jp
+from generator.conform import iter_operations
+from generator.datamodels import ModelsModule, generate_models
+from generator.ir import (
+    Api,
+    AuthKind,
+    Operation,
+    Parameter,
+    ParamLocation,
+    RequestBody,
+    Response,
+    SecurityScheme,
+    Server,
+    ServerVariable,
+    Source,
+    UrlPart,
+)
+from generator.loading import Document
+from generator.naming import Scope, class_name, identifier
+from generator.refs import LoadedSpec, RefError
+from generator.schemas import SchemaCollector
+
+_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
+#: Constructor arguments every client has; server variables and credentials must not take them.
+_CLIENT_ARGUMENTS = frozenset(
+    {"self", "base_url", "timeout", "transport", "http_client", "headers", "follow_redirects"}
+)
+#: Header parameters OpenAPI says to ignore: httpx and the auth settings own them.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_FORMAT_TYPES = {
+    "uuid": ("uuid.UUID", "str"),
+    "date-time": ("datetime.datetime", "datetime"),
+    "date": ("datetime.date", "datetime"),
+}
+
+
+def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
+    """The complete description of one client package for ``spec``."""
+    collector = SchemaCollector(spec)
+    collector.add_components()
+    # Bodies are named in a first pass so model generation sees every schema at once.
+    bodies = _name_bodies(spec, collector)
+    schemas = tuple(collector.definitions.values())
+    models = generate_models(
+        schemas, _text(spec.data.get("info", {}).get("title")), models_template_dir
+    )
+    info = spec.data.get("info", {})
+    module_scope = Scope(_CLIENT_ARGUMENTS)
+    schemes = _security_schemes(spec, module_scope)
+    return Api(
+        name=identifier(spec.name),
+        title=_text(info.get("title")) or spec.name,
+        version=_text(info.get("version")),
+        description=_text(info.get("description")),
+        spec_file=spec.root.path.name,
+        servers=_servers(spec, module_scope),
+        security_schemes=schemes,
+        operations=_operations(spec, bodies, models, schemes),
+        schemas=schemas,
+        models_source=models.source,
+    )
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _source(document: Document, pointer: str) -> Source:
+    return Source(document.path.name, pointer, document.position(pointer).line)
+
+
+# -- bodies ------------------------------------------------------------------------------------------
+
+_BodyKey = tuple[str, str]  # (operationId, status or "request")
+
+
+def _name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[_BodyKey, tuple[str, str]]:
+    """Model class and media type for each JSON request and response body, by (operation, status)."""
+    names: dict[_BodyKey, tuple[str, str]] = {}
+    for op in iter_operations(spec):
+        base = class_name(op.operation_id)
+        for status, response in _responses(spec, op.document, op.pointer):
+            found = _json_schema(spec, response.document, response.pointer)
+            if found is not None:
+                media, schema_pointer = found
+                schema = jp.resolve(response.document.data, schema_pointer)
+                model = collector.lift(
+                    response.document, schema_pointer, schema, f"{base}Response{status}"
+                )
+                names[(op.operation_id, status)] = (model, media)
+        body_pointer = jp.join(op.pointer, "requestBody")
+        if "requestBody" in jp.resolve(op.document.data, op.pointer):
+            body = spec.deref(op.document, body_pointer)
+            found = _json_schema(spec, body.document, body.pointer)
+            if found is not None:
+                media, schema_pointer = found
+                schema = jp.resolve(body.document.data, schema_pointer)
+                model = collector.lift(body.document, schema_pointer, schema, f"{base}Request")
+                names[(op.operation_id, "request")] = (model, media)
+    return names
+
+
+def _responses(spec: LoadedSpec, document: Document, op_pointer: str) -> list[tuple[str, Any]]:
+    responses = jp.resolve(document.data, op_pointer).get("responses", {})
+    result = []
+    for status in responses:
+        try:
+            result.append(
+                (
+                    _status(str(status)),
+                    spec.deref(document, jp.join(op_pointer, "responses", status)),
+                )
+            )
+        except RefError:
+            continue
+    return result
+
+
+def _status(status: str) -> str:
+    return status if status == "default" else status.upper()
+
+
+def _json_schema(spec: LoadedSpec, document: Document, pointer: str) -> tuple[str, str] | None:
+    """(media type, schema pointer) of the first JSON content with a schema, if any."""
+    content = jp.resolve(document.data, pointer).get("content")
+    if not isinstance(content, dict):
+        return None
+    for media_type, media in content.items():
+        essence = media_type.split(";", 1)[0].strip().lower()
+        is_json = essence == "application/json" or essence.endswith("+json") or essence == "*/*"
+        if is_json and isinstance(media, dict) and "schema" in media:
+            return media_type, jp.join(pointer, "content", media_type, "schema")
+    return None
+
+
+# -- servers and security ------------------------------------------------------------------------------
+
+
+def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
+    servers = spec.data.get("servers") or [{"url": "/"}]
+    result = []
+    for index, server in enumerate(servers):
+        url = _text(server.get("url")) or "/"
+        declared = server.get("variables") or {}
+        variables: dict[str, ServerVariable] = {}
+        for name, variable in declared.items():
+            # Only the first server's variables become constructor arguments.
+            py_name = scope.claim(identifier(name)) if index == 0 else identifier(name)
+            enum = variable.get("enum")
+            annotation = (
+                "Literal[" + ", ".join(repr(str(v)) for v in enum) + "]"
+                if isinstance(enum, list) and enum
+                else "str"
+            )
+            variables[name] = ServerVariable(
+                name,
+                py_name,
+                annotation,
+                str(variable.get("default", "")),
+                _text(variable.get("description")),
+            )
+        parts = _url_parts(url, {name: v.py_name for name, v in variables.items()})
+        result.append(
+            Server(url, parts, tuple(variables.values()), _text(server.get("description")))
+        )
+    return tuple(result)
+
+
+def _url_parts(template: str, names: dict[str, str]) -> tuple[UrlPart, ...]:
+    """Split a URL or path template into literal text and the Python names of its variables."""
+    parts: list[UrlPart] = []
+    position = 0
+    for match in _TEMPLATE_VAR.finditer(template):
+        if match.start() > position:
+            parts.append(UrlPart(template[position : match.start()], False))
+        name = names.get(match.group(1))
+        parts.append(UrlPart(name, True) if name else UrlPart(match.group(0), False))
+        position = match.end()
+    if position < len(template):
+        parts.append(UrlPart(template[position:], False))
+    return tuple(parts)
+
+
+def _security_schemes(spec: LoadedSpec, scope: Scope) -> tuple[SecurityScheme, ...]:
+    components = spec.data.get("components", {})
+    declared = components.get("securitySchemes", {}) if isinstance(components, dict) else {}
+    schemes: list[SecurityScheme] = []
+    kinds_seen: dict[AuthKind, int] = {}
+    resolved: list[tuple[str, AuthKind, dict[str, Any]]] = []
+    for name in declared:
+        scheme = spec.deref(spec.root, jp.join("/components/securitySchemes", name)).value
+        kind = _auth_kind(scheme)
+        if kind is not None:
+            resolved.append((name, kind, scheme))
+            kinds_seen[kind] = kinds_seen.get(kind, 0) + 1
+    for name, kind, scheme in resolved:
+        # One scheme of a kind gets the plain argument name; several are told apart by their names.
+        prefix = identifier(name) + "_" if kinds_seen[kind] > 1 else ""
+        arguments: tuple[str, ...]
+        if kind is AuthKind.BASIC:
+            arguments = (scope.claim(prefix + "username"), scope.claim(prefix + "password"))
+        elif kind is AuthKind.BEARER:
+            arguments = (scope.claim(prefix + "token"),)
+        else:
+            arguments = (scope.claim(prefix + "api_key"),)
+        schemes.append(
+            SecurityScheme(
+                name, kind, str(scheme.get("name", "")), arguments, _text(scheme.get("description"))
+            )
+        )
+    return tuple(schemes)
+
+
+def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
+    kind = scheme.get("type")
+    if kind == "http":
+        http_scheme = str(scheme.get("scheme", "")).lower()
+        return {"bearer": AuthKind.BEARER, "basic": AuthKind.BASIC}.get(http_scheme)
+    if kind == "apiKey":
+        return {
+            "header": AuthKind.API_KEY_HEADER,
+            "query": AuthKind.API_KEY_QUERY,
+            "cookie": AuthKind.API_KEY_COOKIE,
+        }.get(str(scheme.get("in")))
+    if kind in ("oauth2", "openIdConnect"):
+        return AuthKind.BEARER  # both end in an access token sent as a bearer token
+    return None
+
+
+# -- operations ------------------------------------------------------------------------------------------
+
+
+def _operations(
+    spec: LoadedSpec,
+    bodies: dict[_BodyKey, tuple[str, str]],
+    models: ModelsModule,
+    schemes: tuple[SecurityScheme, ...],
+) -> tuple[Operation, ...]:
+    method_scope = Scope({"close", "aclose"})
+    known_schemes = {scheme.name for scheme in schemes}
+    result = []
+    for op in iter_operations(spec):
+        operation = jp.resolve(op.document.data, op.pointer)
+        parameters, body = _signature(
+            spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models
+        )
+        requirements = operation.get("security", spec.data.get("security", []))
+        security = sorted(
+            {name for requirement in requirements or [] for name in requirement} & known_schemes
+        )
+        result.append(
+            Operation(
+                operation_id=op.operation_id,
+                method_name=method_scope.claim(identifier(op.operation_id)),
+                http_method=op.method.upper(),
+                path=op.path,
+                path_parts=_url_parts(
+                    op.path,
+                    {p.name: p.py_name for p in parameters if p.location is ParamLocation.PATH},
+                ),
+                summary=_text(operation.get("summary")),
+                description=_text(operation.get("description")),
+                deprecated=operation.get("deprecated") is True,
+                parameters=parameters,
+                body=body,
+                responses=_op_responses(spec, op, bodies, models),
+                security=tuple(security),
+                source=_source(op.document, op.pointer),
+            )
+        )
+    return tuple(result)
+
+
+def _signature(
+    spec: LoadedSpec,
+    document: Document,
+    op_pointer: str,
+    body_model: tuple[str, str] | None,
+    models: ModelsModule,
+) -> tuple[tuple[Parameter, ...], RequestBody | None]:
+    scope = Scope({"self"})
+    declared: dict[tuple[str, str], tuple[Document, str, dict[str, Any]]] = {}
+    for pointer in (
+        jp.join(jp.parent(op_pointer), "parameters"),
+        jp.join(op_pointer, "parameters"),
+    ):
+        try:
+            listed = jp.resolve(document.data, pointer)
+        except LookupError:
+            continue
+        for index in range(len(listed)):
+            target = spec.deref(document, f"{pointer}/{index}")
+            param = target.value
+            declared[(param["in"], param["name"])] = (target.document, target.pointer, param)
+    # Required parameters first (path ones in template order), then optional ones, each in spec order.
+    ordered = sorted(declared.values(), key=lambda item: not item[2].get("required", False))
+    parameters = []
+    body = None
+    if body_model is not None:
+        model, media = body_model
+        annotation = models.root_annotations.get(model, f"models.{model}")
+        body_spec = jp.resolve(document.data, op_pointer).get("requestBody", {})
+        body = RequestBody(
+            media,
+            annotation,
+            body_spec.get("required") is True,
+            model not in models.root_annotations,
+            _text(body_spec.get("description")),
+        )
+        scope.claim("body")
+    for param_document, param_pointer, param in ordered:
+        location = ParamLocation(param["in"])
+        if location is ParamLocation.HEADER and param["name"].lower() in _IGNORED_HEADERS:
+            continue
+        schema = param.get("schema", {})
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = spec.deref(param_document, jp.join(param_pointer, "schema")).value
+        annotation, kind, item_kind = _param_type(schema if isinstance(schema, dict) else {})
+        parameters.append(
+            Parameter(
+                name=param["name"],
+                py_name=scope.claim(identifier(param["name"])),
+                location=location,
+                required=param.get("required") is True,
+                annotation=annotation,
+                kind=kind,
+                item_kind=item_kind,
+                description=_text(param.get("description")),
+                deprecated=param.get("deprecated") is True,
+                source=_source(param_document, param_pointer),
+            )
+        )
+    return tuple(parameters), body
+
+
+def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
+    """(annotation, kind, item kind) of a parameter's schema; see :class:`Parameter`."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    enum = schema.get("enum")
+    if (
+        isinstance(enum, list)
+        and enum
+        and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
+    ):
+        return "Literal[" + ", ".join(repr(v) for v in enum) + "]", "str", ""
+    if kind == "array":
+        items = schema.get("items")
+        item_annotation, item_kind, _ = _param_type(items if isinstance(items, dict) else {})
+        return f"list[{item_annotation}]", "list", item_kind
+    if kind == "string" and schema.get("format") in _FORMAT_TYPES:
+        annotation, wire = _FORMAT_TYPES[schema["format"]]
+        return annotation, wire, ""
+    if kind == "boolean":
+        return "bool", "bool", ""
+    return _SCALAR_TYPES.get(str(kind), "str"), "str", ""
+
+
+def _op_responses(
+    spec: LoadedSpec, op: Any, bodies: dict[_BodyKey, tuple[str, str]], models: ModelsModule
+) -> tuple[Response, ...]:
+    result = []
+    for status, response in _responses(spec, op.document, op.pointer):
+        description = _text(response.value.get("description"))
+        named = bodies.get((op.operation_id, status))
+        if named is None:
+            result.append(Response(status, description, None, None, False, "None"))
+            continue
+        model, media = named
+        root = model in models.root_annotations
+        annotation = models.root_annotations[model] if root else f"models.{model}"
+        result.append(Response(status, description, media, model, root, annotation))
+    return tuple(result)

@@ -1,0 +1,252 @@
+"""Render the intermediate representation through Jinja templates into formatted Python source.
+
+Templates see an :class:`~generator.ir.Api` and the helpers below, nothing else. Spec-derived text
+reaches the code only through :func:`pystr` (literals) and :func:`docstring` (docstrings), so nothing
+a spec says can break out of a string. The result is formatted by ruff with fixed settings, so the
+output is the same whatever configuration the machine or the user has.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+from collections.abc import Mapping
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+
+from generator.errors import SpecgenError
+from generator.ir import Api, Operation, Server, UrlPart
+
+#: ruff settings for generated code, independent of any configuration file around the output.
+RUFF_SETTINGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
+#: Fixes applied before formatting: sorted imports, unused imports dropped, modern syntax.
+RUFF_FIXES = ("--select", "I,F401,UP", "--fix", "--unsafe-fixes")
+_DOC_WIDTH = 92
+
+
+def default_templates() -> Path:
+    """The templates shipped with specgen: ``templates/`` of the checkout, or the installed copy."""
+    checkout = Path(__file__).resolve().parent.parent / "templates"
+    if (checkout / "python").is_dir():
+        return checkout
+    return Path(str(resources.files("generator.templates")))
+
+
+def pystr(value: object) -> str:
+    """A Python string literal holding ``value`` exactly, whatever characters it contains."""
+    return repr(str(value))
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """A triple-quoted docstring of ``text``, wrapped, with quotes and backslashes escaped."""
+    pad = " " * indent
+    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+    lines: list[str] = []
+    for paragraph in paragraphs:
+        if lines:
+            lines.append("")
+        if paragraph.startswith(("Args:", "Returns:", "Raises:")) or "\n    " in paragraph:
+            lines.extend(paragraph.splitlines())  # already laid out by the template
+        else:
+            lines.extend(textwrap.wrap(" ".join(paragraph.split()), _DOC_WIDTH - indent) or [""])
+    body = "\n".join(f"{pad}{line}" if line else "" for line in lines)
+    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if len(lines) == 1:
+        single = body.strip()
+        if single.endswith('"'):
+            single += " "
+        return f'"""{single}"""'
+    return f'"""{body.lstrip()}\n{pad}"""'
+
+
+def join_expr(parts: tuple[UrlPart, ...], wrap: str = "{}") -> str:
+    """A Python expression concatenating literal parts and variables (each passed through ``wrap``)."""
+    pieces = [wrap.format(p.text) if p.is_variable else pystr(p.text) for p in parts]
+    return " + ".join(pieces) if pieces else pystr("")
+
+
+def server_url_expr(server: Server) -> str:
+    """The expression building the server's base URL from its variables."""
+    return join_expr(server.parts, "str({})")
+
+
+def path_expr(operation: Operation) -> str:
+    """The expression building an operation's path, each parameter percent-encoded."""
+    return join_expr(operation.path_parts, "_path({})")
+
+
+def status_condition(status: str, variable: str = "response.status_code") -> str:
+    """The test for a declared status: ``200``, a range like ``2XX``, or ``default``."""
+    if status.isdigit():
+        return f"{variable} == {int(status)}"
+    if len(status) == 3 and status[0].isdigit() and status[1:] == "XX":
+        low = int(status[0]) * 100
+        return f"{low} <= {variable} < {low + 100}"
+    return "True"
+
+
+def _section(title: str, entries: list[tuple[str, str]], indent: int) -> str:
+    """A Google-style docstring section, each entry's text wrapped under its name."""
+    lines = [title]
+    for name, text in entries:
+        words = " ".join(text.split()) or "See the spec."
+        wrapped = textwrap.wrap(
+            f"{name}: {words}", _DOC_WIDTH - indent - 4, subsequent_indent="    "
+        )
+        lines.extend("    " + line for line in wrapped)
+    return "\n".join(lines)
+
+
+def client_doc(api: Api) -> str:
+    """The docstring of a client's constructor: every argument explained."""
+    entries: list[tuple[str, str]] = []
+    for scheme in api.security_schemes:
+        how = {
+            "bearer": "sent as `Authorization: Bearer <token>`",
+            "basic": "sent with HTTP basic authentication",
+            "header": f"sent in the `{scheme.param_name}` header",
+            "query": f"sent as the `{scheme.param_name}` query parameter",
+            "cookie": f"sent as the `{scheme.param_name}` cookie",
+        }[scheme.kind.value]
+        for argument in scheme.arguments:
+            entries.append(
+                (argument, f"{(scheme.description or scheme.name).rstrip('.')} ({how}).")
+            )
+    entries.append(("base_url", f"Where to send requests; by default `{api.servers[0].url}`."))
+    for variable in api.servers[0].variables:
+        entries.append(
+            (
+                variable.py_name,
+                f"{variable.description} The server URL's `{{{variable.name}}}`.".strip(),
+            )
+        )
+    entries += [
+        (
+            "timeout",
+            "Seconds (or an `httpx.Timeout`) a request may take; ignored with `http_client`.",
+        ),
+        ("transport", "An httpx transport to send requests through (tests, proxies, retries)."),
+        (
+            "http_client",
+            "An httpx client to use instead of creating one; it is not closed by this client.",
+        ),
+    ]
+    return "Create a client.\n\n" + _section("Args:", entries, 8)
+
+
+def operation_doc(operation: Operation) -> str:
+    """The docstring of an operation's method: summary, description, arguments, outcomes."""
+    parts = [operation.summary or f"{operation.http_method} {operation.path}"]
+    if operation.description and operation.description != operation.summary:
+        parts.append(operation.description)
+    parts.append(
+        f"`{operation.http_method} {operation.path}` (operationId `{operation.operation_id}`)."
+    )
+    if operation.deprecated:
+        parts.append("Deprecated: the spec marks this operation as deprecated.")
+    entries = [
+        (p.py_name, p.description or f"The `{p.name}` {p.location.value} parameter.")
+        for p in operation.parameters
+    ]
+    if operation.body is not None:
+        entries.insert(0, ("body", operation.body.description or "The request body."))
+    if entries:
+        parts.append(_section("Args:", entries, 8))
+    successes = [(r.status, r.description) for r in operation.successes]
+    if successes:
+        parts.append(_section("Returns:", successes, 8))
+    raises = [
+        (
+            "ApiError",
+            "for any other status, with the error model the spec declares for it as `parsed`.",
+        ),
+        (
+            "ResponseValidationError",
+            "when a success body does not fit its model (the raw body is kept).",
+        ),
+        ("httpx.HTTPError", "when the request fails on the way (connection, timeout)."),
+    ]
+    parts.append(_section("Raises:", raises, 8))
+    return "\n\n".join(parts)
+
+
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment: user templates first (overriding by name), then specgen's own."""
+    search = [str(user_templates / "python")] if user_templates else []
+    search.append(str(default_templates() / "python"))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(pystr=pystr, docstring=docstring, status_condition=status_condition)
+    env.globals.update(
+        path_expr=path_expr,
+        server_url_expr=server_url_expr,
+        client_doc=client_doc,
+        operation_doc=operation_doc,
+    )
+    return env
+
+
+#: Output files of one package and the template each comes from.
+PACKAGE_FILES = {
+    "__init__.py": "__init__.py.jinja",
+    "client.py": "client.py.jinja",
+    "errors.py": "errors.py.jinja",
+    "models.py": "models.py.jinja",
+    "py.typed": None,
+}
+
+
+def render_package(api: Api, env: jinja2.Environment) -> dict[str, str]:
+    """The unformatted files of ``api``'s package, by name."""
+    files: dict[str, str] = {}
+    for name, template in PACKAGE_FILES.items():
+        if template is None:
+            files[name] = ""
+            continue
+        try:
+            files[name] = env.get_template(template).render(api=api)
+        except jinja2.TemplateError as exc:
+            where = (
+                f"{exc.filename}:{exc.lineno}: "
+                if isinstance(exc, jinja2.TemplateSyntaxError)
+                else ""
+            )
+            raise SpecgenError(f"template {template}: {where}{exc}") from None
+    return files
+
+
+def format_sources(files: Mapping[str, str]) -> dict[str, str]:
+    """Format Python sources (by relative path) with ruff's fixed settings; others pass through."""
+    python = {name: text for name, text in files.items() if name.endswith(".py")}
+    with tempfile.TemporaryDirectory(prefix="specgen-format-") as tmp:
+        root = Path(tmp)
+        for name, text in python.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text, encoding="utf-8")
+        _ruff(root, "check", *RUFF_FIXES, "--exit-zero", "--quiet")
+        _ruff(root, "format", "--quiet")
+        formatted = {name: (root / name).read_text(encoding="utf-8") for name in python}
+    return {name: formatted.get(name, text) for name, text in files.items()}
+
+
+def _ruff(root: Path, command: str, *args: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", command, *RUFF_SETTINGS, *args, "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        raise SpecgenError(f"ruff {command} failed on generated code: {' '.join(message[:3])}")

@@ -1,0 +1,112 @@
+"""Gather the schemas a client needs into one self-contained set of named definitions.
+
+A spec's schemas live in ``#/components/schemas``, inline in operations, and in other files beside it.
+Model generation wants them in one place, each with a class name and every ``$ref`` pointing at a
+name. :class:`SchemaCollector` does that: it names each ``$ref`` target once (components keep their
+name; anything else is named after its last pointer token), copies it with its refs rewritten, and
+follows refs lazily, so cycles end and only reachable schemas are included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import pointer as jp
+from generator.dialect import is_openapi_30, oas30_to_2020_12
+from generator.ir import NamedSchema, Source
+from generator.loading import Document
+from generator.naming import Scope, class_name
+from generator.refs import LoadedSpec, Target
+
+#: Names the generated models module imports; a schema may not take them.
+_IMPORTED_NAMES = frozenset(
+    {
+        "Any",
+        "Annotated",
+        "Literal",
+        "BaseModel",
+        "RootModel",
+        "ConfigDict",
+        "Field",
+        "UUID",
+        "AwareDatetime",
+        "NaiveDatetime",
+        "AnyUrl",
+        "StrEnum",
+        "IntEnum",
+        "Enum",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "Decimal",
+    }
+)
+
+
+class SchemaCollector:
+    """Names and copies schemas of one spec; ``definitions`` grows as refs are followed."""
+
+    def __init__(self, spec: LoadedSpec, ref_prefix: str = "#/components/schemas/") -> None:
+        self.spec = spec
+        self.ref_prefix = ref_prefix
+        self.convert = is_openapi_30(spec.root.data)
+        self.scope = Scope(_IMPORTED_NAMES)
+        self.definitions: dict[str, NamedSchema] = {}
+        self._names: dict[tuple[str, str], str] = {}
+
+    def add_components(self) -> None:
+        """Name every component schema first, in file order, so they keep their own names."""
+        schemas = self.spec.data.get("components", {}).get("schemas", {})
+        if isinstance(schemas, dict):
+            for name in schemas:
+                self.name_of(Target(self.spec.root, jp.join("/components/schemas", name)))
+
+    def name_of(self, target: Target) -> str:
+        """The class name for the schema at ``target``, copying it into :attr:`definitions`."""
+        key = (str(target.document.path.resolve()), target.pointer)
+        known = self._names.get(key)
+        if known is not None:
+            return known
+        tokens = jp.split(target.pointer)
+        hint = tokens[-1] if tokens else target.document.path.stem
+        name = self.scope.claim(class_name(hint))
+        self._names[key] = name
+        self.definitions[name] = NamedSchema(name, None, _source(target.document, target.pointer))
+        copied = self._converted(self.copy(target.document, target.pointer, target.value))
+        self.definitions[name] = NamedSchema(name, copied, _source(target.document, target.pointer))
+        return name
+
+    def lift(self, document: Document, pointer: str, schema: Any, wanted: str) -> str:
+        """Name an inline schema (a response or request body) ``wanted``, or its ref target."""
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and len(schema) == 1:
+            return self.name_of(self.spec.deref(document, pointer))
+        name = self.scope.claim(class_name(wanted))
+        self._names[(str(document.path.resolve()), pointer)] = name
+        copied = self._converted(self.copy(document, pointer, schema))
+        self.definitions[name] = NamedSchema(name, copied, _source(document, pointer))
+        return name
+
+    def copy(self, document: Document, pointer: str, node: Any) -> Any:
+        """A copy of ``node`` with every ``$ref`` pointing at a named definition."""
+        if isinstance(node, list):
+            return [self.copy(document, f"{pointer}/{i}", item) for i, item in enumerate(node)]
+        if not isinstance(node, dict):
+            return node
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                target = self.spec.resolve(document, value)
+                result[key] = self.ref_prefix + self.name_of(target)
+            elif key in ("example", "examples", "default", "const", "enum") or key.startswith("x-"):
+                result[key] = value
+            else:
+                result[key] = self.copy(document, jp.join(pointer, key), value)
+        return result
+
+    def _converted(self, schema: Any) -> Any:
+        return oas30_to_2020_12(schema) if self.convert else schema
+
+
+def _source(document: Document, pointer: str) -> Source:
+    return Source(document.path.name, pointer, document.position(pointer).line)
