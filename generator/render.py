@@ -8,6 +8,7 @@ output is the same whatever configuration the machine or the user has.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,8 @@ RUFF_SETTINGS = ("--isolated", "--line-length", "100", "--target-version", "py31
 #: Fixes applied before formatting: sorted imports, unused imports dropped, modern syntax.
 RUFF_FIXES = ("--select", "I,F401,UP", "--fix", "--unsafe-fixes")
 _DOC_WIDTH = 92
+#: Characters a source file cannot hold as they are (NUL, other controls); newlines and tabs can.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def default_templates() -> Path:
@@ -55,6 +58,7 @@ def docstring(text: str, indent: int = 4) -> str:
             lines.extend(textwrap.wrap(" ".join(paragraph.split()), _DOC_WIDTH - indent) or [""])
     body = "\n".join(f"{pad}{line}" if line else "" for line in lines)
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body)
     if len(lines) == 1:
         single = body.strip()
         if single.endswith('"'):

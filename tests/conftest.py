@@ -71,3 +71,21 @@ def write(folder: Path, name: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def generate_and_import(out_parent: Path, spec: Path, package: str = "gen") -> object:
+    """Generate ``spec`` into ``out_parent/<package>`` and import the client package from there."""
+    import importlib
+    import sys
+
+    from generator.api import generate
+
+    result = generate([spec], out_parent / package)
+    assert not result.blocked, [str(f) for r in result.reports for f in r.findings]
+    sys.path.insert(0, str(out_parent))
+    try:
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+        return importlib.import_module(f"{package}.{spec.stem}")
+    finally:
+        sys.path.remove(str(out_parent))

@@ -8,7 +8,7 @@ import datetime
 import logging
 from collections.abc import Generator
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -175,7 +175,7 @@ class Client:
     def __repr__(self) -> str:
         return f"Client(base_url={self.base_url!r})"
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
@@ -295,7 +295,7 @@ class AsyncClient:
     def __repr__(self) -> str:
         return f"AsyncClient(base_url={self.base_url!r})"
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(
