@@ -198,10 +198,12 @@ class Client:
         request = self._http.build_request(
             method,
             self.base_url + path,
-            params=tuple(params),
-            headers=headers,
+            params=tuple(params) if params else None,
+            headers=headers or None,
             json=json,
         )
+        if not (security and self._secrets):
+            return self._http.send(request)
         return self._http.send(request, auth=_Credentials(self._secrets, security))
 
     def get_job_by_id(
@@ -309,10 +311,12 @@ class AsyncClient:
         request = self._http.build_request(
             method,
             self.base_url + path,
-            params=tuple(params),
-            headers=headers,
+            params=tuple(params) if params else None,
+            headers=headers or None,
             json=json,
         )
+        if not (security and self._secrets):
+            return await self._http.send(request)
         return await self._http.send(request, auth=_Credentials(self._secrets, security))
 
     async def get_job_by_id(
