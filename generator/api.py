@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
+from generator.check import Checker, Verdict
+from generator.check_report import Reporter, Summary
 from generator.conform import SchemaValidators
 from generator.emit import Outcome, Output, Package
 from generator.errors import LoadError, SpecgenError
+from generator.exchanges import Record, parse_line, read_recording
 from generator.findings import Finding
 from generator.lint import lint
 from generator.parse import build_api
@@ -150,3 +155,104 @@ def generate(
     ]
     result.outcome = output.compare(built) if check else output.write(built)
     return result
+
+
+#: Exchanges sent to a worker process at a time with ``jobs > 1``.
+CHUNK = 2000
+
+
+def check(
+    recordings: Sequence[Path],
+    reporter: Reporter,
+    specs: Sequence[Path] = (DEFAULT_SPECS,),
+    ignore_unmatched: bool = False,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> Summary:
+    """Check every exchange of ``recordings`` against ``specs``, reporting each verdict.
+
+    JSON Lines files are streamed, so memory stays flat whatever their size; with ``jobs > 1`` the
+    exchanges are checked in that many worker processes, in order, with a bounded number of chunks
+    in flight.
+    """
+    for recording in recordings:
+        if recording.suffix.lower() not in (".har", ".json", ".jsonl"):
+            raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
+        if not recording.is_file():
+            raise LoadError("no such file", recording)
+    checker = Checker(expand_targets(specs or (DEFAULT_SPECS,)), ignore_unmatched)
+    summary = Summary()
+    verdicts = (
+        _verdicts(checker, recordings)
+        if jobs <= 1
+        else _parallel_verdicts(checker, recordings, jobs)
+    )
+    for verdict in verdicts:
+        summary.add(verdict)
+        reporter.add(verdict)
+        if progress is not None and summary.total % 1000 == 0:
+            progress(summary.total)
+    reporter.finish(summary)
+    return summary
+
+
+def _verdicts(checker: Checker, recordings: Sequence[Path]) -> Iterator[Verdict]:
+    for recording in recordings:
+        for record in read_recording(recording):
+            yield checker.check(record)
+
+
+def _chunks(recordings: Sequence[Path]) -> Iterator[list[tuple[str, bytes] | Record]]:
+    """Work for the processes: raw lines of JSON Lines files (parsed there), records otherwise."""
+    chunk: list[tuple[str, bytes] | Record] = []
+    for recording in recordings:
+        if recording.suffix.lower() == ".jsonl":
+            with recording.open("rb") as stream:
+                for number, line in enumerate(stream, 1):
+                    if line.strip():
+                        chunk.append((f"{recording.name}:{number}", line))
+                        if len(chunk) >= CHUNK:
+                            yield chunk
+                            chunk = []
+        else:
+            for record in read_recording(recording):
+                chunk.append(record)
+                if len(chunk) >= CHUNK:
+                    yield chunk
+                    chunk = []
+    if chunk:
+        yield chunk
+
+
+_worker_checker: Checker | None = None
+
+
+def _start_worker(checker: Checker) -> None:
+    global _worker_checker
+    _worker_checker = checker
+
+
+def _check_chunk(chunk: list[tuple[str, bytes] | Record]) -> list[Verdict]:
+    checker = _worker_checker
+    assert checker is not None, "worker not initialised"
+    return [
+        checker.check(parse_line(item[1], item[0]) if isinstance(item, tuple) else item)
+        for item in chunk
+    ]
+
+
+def _parallel_verdicts(
+    checker: Checker, recordings: Sequence[Path], jobs: int
+) -> Iterator[Verdict]:
+    import multiprocessing
+
+    # The checker pickles as its spec paths: each worker rebuilds it once, in the initializer.
+    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (checker,)) as pool:
+        pending: deque[AsyncResult[list[Verdict]]] = deque()
+        for chunk in _chunks(recordings):
+            pending.append(pool.apply_async(_check_chunk, (chunk,)))
+            # Keep at most two chunks per worker in flight, so memory stays flat.
+            while len(pending) >= 2 * jobs:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -63,7 +64,71 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="a folder whose python/ templates override specgen's",
     )
+
+    check = commands.add_parser(
+        "check", help="check recorded exchanges (.har, .json, .jsonl) against the specs"
+    )
+    check.add_argument("recordings", nargs="+", type=Path, metavar="RECORDING")
+    check.add_argument(
+        "--spec",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="SPEC",
+        help="a candidate spec (repeatable; default: every spec under specs/)",
+    )
+    check.add_argument("--format", choices=("text", "json", "junit", "html"), default="text")
+    check.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here")
+    check.add_argument(
+        "--ignore-unmatched", action="store_true", help="skip exchanges no operation matches"
+    )
+    check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
     return parser
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from generator.check_report import REPORTERS
+
+    stream = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    progress = _Progress() if sys.stderr.isatty() else None
+    try:
+        summary = api.check(
+            args.recordings,
+            REPORTERS[args.format](stream),
+            args.spec or [api.DEFAULT_SPECS],
+            ignore_unmatched=args.ignore_unmatched,
+            jobs=args.jobs,
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.done()
+        if args.output:
+            stream.close()
+    if args.output or args.format != "text":
+        print(summary.line(), file=sys.stderr)
+    return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+class _Progress:
+    """A one-line counter on the terminal for long runs."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, count: int) -> None:
+        rate = count / max(time.perf_counter() - self.started, 1e-9)
+        print(f"\r{count:,} exchanges checked ({rate:,.0f}/s)", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -115,7 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``specgen`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        return run_generate(args) if args.command == "generate" else run_validate(args)
+        commands = {"generate": run_generate, "check": run_check, "validate": run_validate}
+        return commands[args.command](args)
     except SpecgenError as exc:
         print(f"specgen: {exc}", file=sys.stderr)
         return EXIT_USAGE
