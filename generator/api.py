@@ -10,16 +10,11 @@ from pathlib import Path
 
 from generator.check import Checker, Verdict
 from generator.check_report import Reporter, Summary
-from generator.conform import SchemaValidators
 from generator.emit import Outcome, Output, Package
 from generator.errors import LoadError, SpecgenError
 from generator.exchanges import Record, parse_line, read_recording
 from generator.findings import Finding
-from generator.lint import lint
-from generator.parse import build_api
 from generator.refs import LoadedSpec, load_spec
-from generator.render import default_templates, environment, format_sources, render_package
-from generator.structure import check_structure, openapi_version
 
 #: File names taken from a folder given as a target.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -68,6 +63,11 @@ def validate_spec(path: Path) -> SpecReport:
 
 def validate_loaded(spec: LoadedSpec) -> list[Finding]:
     """Every finding for an already loaded spec, sorted by file and position."""
+    # Imported here: openapi-spec-validator is slow to import and `check` does not need it.
+    from generator.conform import SchemaValidators
+    from generator.lint import lint
+    from generator.structure import check_structure, openapi_version
+
     findings = check_structure(spec)
     if openapi_version(spec) is not None:
         findings += lint(spec, SchemaValidators(spec))
@@ -106,6 +106,9 @@ def generate(
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
     rendered and formatted before the first file is touched.
     """
+    from generator.parse import build_api
+    from generator.render import default_templates, environment, format_sources, render_package
+
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
     loaded: list[tuple[LoadedSpec, SpecReport]] = []

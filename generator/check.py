@@ -9,7 +9,8 @@ to worker processes or a distributed engine (see :mod:`generator.dask`) and rebu
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -107,9 +108,10 @@ class Checker:
             tuple[int, str], list[tuple[str, str, bool, Document, str | None]]
         ] = {}
 
-    def __reduce__(self) -> tuple[type[Checker], tuple[tuple[Path, ...], bool]]:
-        # Compiled validators do not pickle; the spec files do, and rebuilding is cheap.
-        return (Checker, (self.spec_paths, self.ignore_unmatched))
+    def __reduce__(self) -> tuple[Callable[..., Checker], tuple[tuple[Path, ...], bool]]:
+        # Compiled validators do not pickle; the spec files do. A process that receives the same
+        # checker many times (a Dask worker, one task per partition) builds it only once.
+        return (shared_checker, (self.spec_paths, self.ignore_unmatched))
 
     def check_lines(self, lines: Iterable[tuple[str, bytes | str]]) -> list[Verdict]:
         """Verdicts for (source, JSON text) pairs, e.g. a chunk of a JSON Lines file."""
@@ -366,6 +368,12 @@ class Checker:
                 )
         self._parameters[key] = result = list(found.values())
         return result
+
+
+@functools.lru_cache(maxsize=8)
+def shared_checker(spec_paths: tuple[Path, ...], ignore_unmatched: bool = False) -> Checker:
+    """The checker for these specs in this process, built on first use."""
+    return Checker(spec_paths, ignore_unmatched)
 
 
 def _schema_problem(violation: Violation) -> Problem:
