@@ -10,11 +10,12 @@ to worker processes or a distributed engine (see :mod:`generator.dask`) and rebu
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus
 
 import orjson
 
@@ -44,7 +45,7 @@ SECRET_QUERY_NAMES = frozenset(
 REDACTED = "REDACTED"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Problem:
     """One way an exchange differs from its spec."""
 
@@ -58,12 +59,12 @@ class Problem:
     location: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.pointer}: " if self.pointer else ""
+        where = f"{self.pointer}: " if self.pointer else "(root): " if self.kind == "schema" else ""
         at = f" [{self.keyword} at {self.location}]" if self.location else ""
         return f"{where}{self.message}{at}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per exchange, and frozen ones build slower
 class Verdict:
     """The outcome for one exchange. ``url`` has its secrets redacted."""
 
@@ -87,9 +88,16 @@ class _ResponsePlan:
 
     status_key: str
     content: dict[str, Any]
-    #: media key -> (document, schema pointer) of declared schemas.
-    schemas: dict[str, tuple[Document, str]]
+    #: media key -> (compiled validator, document, schema pointer) of declared schemas.
+    schemas: dict[str, tuple[Any, Document, str]]
     required_headers: tuple[str, ...]
+    #: Content-Type header value -> the declared media key serving it (None: not declared).
+    media_keys: dict[str, str | None] = field(default_factory=dict)
+
+    def media_key(self, content_type: str) -> str | None:
+        if content_type not in self.media_keys:
+            self.media_keys[content_type] = media_type_key(self.content, content_type)
+        return self.media_keys[content_type]
 
 
 class Checker:
@@ -104,9 +112,7 @@ class Checker:
         self.conformance = [Conformance(spec) for spec in self.specs]
         self.secret_names = SECRET_QUERY_NAMES | _query_api_keys(self.specs)
         self._plans: dict[tuple[int, str, int], _ResponsePlan | Problem] = {}
-        self._parameters: dict[
-            tuple[int, str], list[tuple[str, str, bool, Document, str | None]]
-        ] = {}
+        self._parameters: dict[tuple[int, str], list[_Parameter]] = {}
 
     def __reduce__(self) -> tuple[Callable[..., Checker], tuple[tuple[Path, ...], bool]]:
         # Compiled validators do not pickle; the spec files do. A process that receives the same
@@ -156,18 +162,25 @@ class Checker:
         )
 
     def redact(self, url: str) -> str:
-        """``url`` with credentials in its query string and user info replaced."""
+        """``url`` with credentials in its query string and user info replaced.
+
+        Written without ``urllib.parse`` on purpose: a recorded URL may be malformed, and a report
+        must still never show its secrets.
+        """
         if "?" not in url and "@" not in url:
             return url
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            netloc = f"{REDACTED}@{netloc.rsplit('@', 1)[1]}"
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        query = urlencode(
-            [(k, REDACTED if k.lower() in self.secret_names else v) for k, v in pairs]
-        )
-        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+        head, question, rest = url.partition("?")
+        query, hash_mark, fragment = rest.partition("#")
+        if "@" in head:
+            head = _redact_userinfo(head)
+        if question:
+            pieces = _QUERY_SEPARATORS.split(query)
+            for index in range(0, len(pieces), 2):
+                name, equals, _ = pieces[index].partition("=")
+                if equals and unquote_plus(name).lower() in self.secret_names:
+                    pieces[index] = f"{name}={REDACTED}"
+            query = "".join(pieces)
+        return head + question + query + hash_mark + fragment
 
     # -- response -------------------------------------------------------------------------------------
 
@@ -191,10 +204,26 @@ class Checker:
                     )
                 )
             return problems
+        if not has_body:
+            if record.method != "HEAD":
+                declared = ", ".join(plan.content)
+                message = (
+                    f"status {record.status} declares a body ({declared}), but none was recorded"
+                )
+                problems.append(Problem("body", message))
+            return problems
+        if not has_body:
+            if record.method != "HEAD":
+                declared = ", ".join(plan.content)
+                message = (
+                    f"status {record.status} declares a body ({declared}), but none was recorded"
+                )
+                problems.append(Problem("body", message))
+            return problems
         content_type = headers.get("content-type") or (
             "application/json" if not record.body_is_text else ""
         )
-        media_key = media_type_key(plan.content, content_type) if content_type else None
+        media_key = plan.media_key(content_type) if content_type else None
         if media_key is None:
             declared = ", ".join(plan.content)
             got = content_type or "no Content-Type"
@@ -204,15 +233,6 @@ class Checker:
                     f"{got} is not declared for status {record.status} (declared: {declared})",
                 )
             )
-            return problems
-        if not has_body:
-            if record.method != "HEAD":
-                problems.append(
-                    Problem(
-                        "body",
-                        f"status {record.status} declares a {media_key} body, but none was recorded",
-                    )
-                )
             return problems
         target = plan.schemas.get(media_key)
         if target is None:
@@ -225,13 +245,11 @@ class Checker:
             except orjson.JSONDecodeError as exc:
                 problems.append(Problem("body", f"body is not JSON ({exc})"))
                 return problems
-        conformance = self.conformance[route.spec]
-        document, pointer = target
-        if conformance.schemas.is_valid(document, pointer, body):
+        compiled, document, pointer = target
+        if compiled.is_valid(body):
             return problems
-        problems.extend(
-            _schema_problem(v) for v in conformance.schemas.violations(document, pointer, body)
-        )
+        violations = self.conformance[route.spec].schemas.violations(document, pointer, body)
+        problems.extend(_schema_problem(v) for v in violations)
         return problems
 
     def _plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
@@ -261,11 +279,16 @@ class Checker:
         value = response.value if isinstance(response.value, dict) else {}
         content = value.get("content")
         content = content if isinstance(content, dict) else {}
-        schemas = {
-            media: (response.document, jp.join(response.pointer, "content", media, "schema"))
-            for media, declared in content.items()
-            if isinstance(declared, dict) and "schema" in declared
-        }
+        validators = self.conformance[spec].schemas
+        schemas = {}
+        for media, declared in content.items():
+            if isinstance(declared, dict) and "schema" in declared:
+                pointer = jp.join(response.pointer, "content", media, "schema")
+                try:
+                    compiled = validators.validator(response.document, pointer)
+                except ConformanceError as exc:
+                    return Problem("status", str(exc))
+                schemas[media] = (compiled, response.document, pointer)
         headers = value.get("headers")
         headers = headers if isinstance(headers, dict) else {}
         required = []
@@ -291,57 +314,49 @@ class Checker:
             for name, value in parse_qsl(route.query, keep_blank_values=True):
                 query.setdefault(name, []).append(value)
         problems: list[Problem] = []
-        schemas = self.conformance[route.spec].schemas
-        for location, name, required, document, schema_pointer in declared:
-            if location == "path":
-                values: list[str] | None = (
-                    [route.path_params[name]] if name in route.path_params else None
+        for param in declared:
+            if param.location == "path":
+                values = (
+                    [route.path_params[param.name]] if param.name in route.path_params else None
                 )
             else:
-                values = query.get(name)
+                values = query.get(param.name)
+            where = f"{param.location}/{param.name}"
             if values is None:
-                if required:
-                    problems.append(
-                        Problem(
-                            "parameter",
-                            f"required {location} parameter {name!r} is missing",
-                            f"{location}/{name}",
-                        )
-                    )
+                if param.required:
+                    message = f"required {param.location} parameter {param.name!r} is missing"
+                    problems.append(Problem("parameter", message, where))
                 continue
-            if schema_pointer is None:
+            if param.validator is None:
                 continue
-            schema = jp.resolve(document.data, schema_pointer)
-            instance = _coerce(values, schema if isinstance(schema, dict) else {})
-            try:
-                if schemas.is_valid(document, schema_pointer, instance):
-                    continue
-                violations = schemas.violations(document, schema_pointer, instance)
-            except ConformanceError as exc:
-                problems.append(Problem("parameter", str(exc), f"{location}/{name}"))
+            instance = _coerce(values, param.schema)
+            if param.validator.is_valid(instance):
                 continue
-            for violation in violations:
+            schemas = self.conformance[route.spec].schemas
+            secret = param.name.lower() in self.secret_names
+            for violation in schemas.violations(param.document, param.pointer, instance):
                 problem = _schema_problem(violation)
+                # jsonschema's messages quote the value; a credential's value must not be shown.
+                detail = f"its value breaks `{problem.keyword}`" if secret else problem.message
                 problems.append(
                     Problem(
                         "parameter",
-                        f"{location} parameter {name!r}: {problem.message}",
-                        f"{location}/{name}{violation.instance_pointer}",
+                        f"{param.location} parameter {param.name!r}: {detail}",
+                        where + violation.instance_pointer,
                         problem.keyword,
                         problem.location,
                     )
                 )
         return problems
 
-    def _declared_parameters(
-        self, spec: int, operation: Operation
-    ) -> list[tuple[str, str, bool, Document, str | None]]:
+    def _declared_parameters(self, spec: int, operation: Operation) -> list[_Parameter]:
         key = (spec, operation.operation_id)
         known = self._parameters.get(key)
         if known is not None:
             return known
         loaded = self.specs[spec]
-        found: dict[tuple[str, str], tuple[str, str, bool, Document, str | None]] = {}
+        schemas = self.conformance[spec].schemas
+        found: dict[tuple[str, str], _Parameter] = {}
         for pointer in (
             jp.join(jp.parent(operation.pointer), "parameters"),
             jp.join(operation.pointer, "parameters"),
@@ -358,16 +373,39 @@ class Checker:
                 param = target.value
                 if not isinstance(param, dict) or param.get("in") not in ("path", "query"):
                     continue
-                schema_pointer = jp.join(target.pointer, "schema") if "schema" in param else None
-                found[(param["in"], param["name"])] = (
+                schema_pointer = jp.join(target.pointer, "schema")
+                schema = param.get("schema")
+                validator = None
+                if isinstance(schema, dict):
+                    try:
+                        validator = schemas.validator(target.document, schema_pointer)
+                        schema = loaded.deref(target.document, schema_pointer).value
+                    except (ConformanceError, RefError):
+                        validator = None
+                found[(param["in"], param["name"])] = _Parameter(
                     param["in"],
-                    param["name"],
+                    str(param["name"]),
                     param.get("required") is True,
                     target.document,
                     schema_pointer,
+                    schema if isinstance(schema, dict) else {},
+                    validator,
                 )
         self._parameters[key] = result = list(found.values())
         return result
+
+
+@dataclass(frozen=True)
+class _Parameter:
+    """A declared path or query parameter, with its schema compiled."""
+
+    location: str
+    name: str
+    required: bool
+    document: Document
+    pointer: str
+    schema: dict[str, Any]
+    validator: Any
 
 
 @functools.lru_cache(maxsize=8)
@@ -376,11 +414,23 @@ def shared_checker(spec_paths: tuple[Path, ...], ignore_unmatched: bool = False)
     return Checker(spec_paths, ignore_unmatched)
 
 
+_QUERY_SEPARATORS = re.compile(r"([&;])")
+
+
+def _redact_userinfo(head: str) -> str:
+    start = head.find("://")
+    start = start + 3 if start >= 0 else 0
+    end = head.find("/", start)
+    end = len(head) if end < 0 else end
+    at = head.rfind("@", start, end)
+    return head if at < 0 else f"{head[:start]}{REDACTED}@{head[at + 1 :]}"
+
+
 def _schema_problem(violation: Violation) -> Problem:
     return Problem(
         "schema",
         violation.message if len(violation.message) <= 200 else violation.message[:197] + "...",
-        violation.instance_pointer or "/",
+        violation.instance_pointer,
         violation.keyword,
         f"{display_path(violation.schema_path)}:{violation.line}",
     )

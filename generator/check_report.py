@@ -6,13 +6,20 @@ recording of any size is reported in constant memory. URLs in verdicts are alrea
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol, TextIO
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from typing import IO, Generic, Protocol, TextIO, TypeVar
 
+import jinja2
+import markupsafe
 import orjson
 
-from generator.check import Verdict
+from generator.check import Problem, Verdict
+from generator.render import default_templates
 
 
 @dataclass
@@ -121,8 +128,358 @@ class JsonReporter:
         self.stream.write("\n], " + f'"summary": {orjson.dumps(counts).decode()}' + "}\n")
 
 
+# -- shared: text that markup cannot hold ------------------------------------------------------------
+
+#: Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). HTML
+#: treats the same controls as parse errors, so both reports replace them.
+_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot carry written as a visible ``\\xNN`` escape.
+
+    Replaced rather than dropped: a NUL in a recorded URL is itself worth seeing in a report.
+    """
+    # Every forbidden character is a control, a surrogate or a noncharacter, none of them
+    # printable, so the C-level isprintable() clears the usual string without the (much slower,
+    # per character) regular expression.
+    if text.isprintable():
+        return text
+    return _FORBIDDEN.sub(_visible, text)
+
+
+def _suite_of(verdict: Verdict) -> tuple[bool, str]:
+    """(special, name): a spec's suite, or the "unreadable"/"unmatched" one for spec-less verdicts.
+
+    ``special`` keeps a spec that happens to be named "unmatched" apart from the real bucket.
+    """
+    if verdict.spec is not None and verdict.operation is not None:
+        return (False, verdict.spec)
+    if any(problem.kind == "unreadable" for problem in verdict.problems):
+        return (True, "unreadable")
+    return (True, "unmatched")
+
+
+# -- JUnit XML -------------------------------------------------------------------------------------
+
+#: Bytes of testcases a suite keeps in memory before its spool moves to a temporary file.
+JUNIT_SPOOL_BYTES = 1 << 20
+
+
+def _attr(value: str) -> str:
+    """``value`` as a double-quoted XML attribute value."""
+    # Tab, LF and CR become character references so attribute-value normalisation (which turns
+    # them into spaces) leaves them as they were. Chained str.replace, not saxutils.quoteattr:
+    # this runs several times per exchange, and the C-level replaces are a few times faster.
+    text = (
+        clean_text(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;")
+    return f'"{text}"'
+
+
+def _text(lines: Iterable[str]) -> str:
+    """``lines`` as XML character data, one per line."""
+    # Cleaned line by line, so the newlines joining them do not send every body down the slow
+    # path of clean_text. CR as a reference: parsers would otherwise normalise CR LF to LF.
+    text = "\n".join(map(clean_text, lines))
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("\r", "&#13;") if "\r" in text else text
+
+
+def _spool() -> IO[str]:
+    """A text spool for testcases: UTF-8, no newline translation, on disk once it grows."""
+    # Not a context manager: the spool lives from a suite's first exchange to finish(), which
+    # closes it (the temporary file is deleted on close, or when collected if finish never runs).
+    return tempfile.SpooledTemporaryFile(
+        max_size=JUNIT_SPOOL_BYTES, mode="w+", encoding="utf-8", newline=""
+    )
+
+
+@dataclass
+class _Suite:
+    """One ``<testsuite>``: its counts, and its testcases spooled until :meth:`finish`."""
+
+    name: str
+    tests: int = 0
+    failures: int = 0
+    skipped: int = 0
+    spool: IO[str] = field(default_factory=_spool)
+
+
+class JunitReporter:
+    """JUnit XML, as CI test reporters read it: a ``<testsuite>`` per spec, a testcase per exchange.
+
+    Suites carry their counts as attributes, which are known only at the end, so each suite's
+    testcases go to a temporary spool file as they arrive (in memory up to
+    :data:`JUNIT_SPOOL_BYTES`, on disk after that) and are copied out behind the header at
+    :meth:`finish`. Memory therefore stays flat whatever the number of exchanges. Exchanges
+    without a spec go to a suite named "unmatched" or "unreadable".
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.suites: dict[tuple[bool, str], _Suite] = {}
+
+    def add(self, verdict: Verdict) -> None:
+        key = _suite_of(verdict)
+        suite = self.suites.get(key)
+        if suite is None:
+            suite = self.suites[key] = _Suite(key[1])
+        suite.tests += 1
+        if verdict.operation is not None:
+            classname = f"{verdict.spec}.{verdict.operation}"
+        else:
+            classname = suite.name
+        name = " ".join(part for part in (verdict.source, verdict.method, verdict.url) if part)
+        head = f"    <testcase classname={_attr(classname)} name={_attr(name)}"
+        # One write per testcase: spool writes are the costly part of a large run.
+        if verdict.skipped:
+            suite.skipped += 1
+            # --ignore-unmatched is what skips an exchange; say so where CI shows the reason.
+            entry = f'{head}>\n      <skipped message="ignored: no operation matches"/>\n'
+            entry += "    </testcase>\n"
+        elif verdict.passed:
+            entry = f"{head}/>\n"
+        else:
+            suite.failures += 1
+            problems = verdict.problems
+            # Dashboards show ``message`` on one line and ``type`` as a category; the body keeps
+            # every problem with its kind, one per line, for the detail view.
+            message = "; ".join(str(problem) for problem in problems)
+            kinds = ", ".join(dict.fromkeys(problem.kind for problem in problems))
+            # What was requested, when known (an unreadable line has no method, URL or status).
+            context = [describe(verdict)] if verdict.method else []
+            body = _text([*context, *(f"{p.kind}: {p}" for p in problems)])
+            entry = (
+                f"{head}>\n      <failure message={_attr(message)} type={_attr(kinds)}>"
+                f"{body}</failure>\n    </testcase>\n"
+            )
+        suite.spool.write(entry)
+
+    def finish(self, summary: Summary) -> None:
+        # Spec suites in order of first appearance, then "unmatched" and "unreadable". (The sort
+        # is stable, and spec suites all share the key (False, "").)
+        suites = sorted(self.suites.items(), key=lambda item: (item[0][0], item[0][1] * item[0][0]))
+        write = self.stream.write
+        write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        write(
+            f'<testsuites name="specgen check" tests="{summary.total}"'
+            f' failures="{summary.failed}" errors="0" skipped="{summary.skipped}">\n'
+        )
+        for _, suite in suites:
+            write(
+                f'  <testsuite name={_attr(suite.name)} tests="{suite.tests}"'
+                f' failures="{suite.failures}" errors="0" skipped="{suite.skipped}">\n'
+            )
+            suite.spool.seek(0)
+            shutil.copyfileobj(suite.spool, self.stream)
+            suite.spool.close()
+            write("  </testsuite>\n")
+        write("</testsuites>\n")
+        self.suites.clear()
+
+
+# -- HTML ------------------------------------------------------------------------------------------
+
+#: Failing exchanges kept, with their problems, per operation and per spec-less bucket.
+HTML_SAMPLES = 20
+#: Problems kept per sampled exchange (the rest are counted).
+HTML_SAMPLE_PROBLEMS = 20
+#: Rows of the most frequent failing pointers per operation.
+HTML_TOP_POINTERS = 10
+#: Distinct (kind, pointer, keyword, location) keys counted per operation before pruning.
+HTML_TRACKED_POINTERS = 1000
+#: Characters of the example message kept per tracked key (an enum's values can run long).
+HTML_EXAMPLE_CHARS = 300
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+class TopCounter(Generic[K]):
+    """Counts keys in bounded memory, for "most frequent" lists over unbounded streams.
+
+    Pointers into arrays (``/items/17/name``) or maps keyed by ids can be distinct for every
+    exchange, so an exact ``Counter`` would grow with the recording. Once ``capacity`` keys are
+    held, the least frequent half is dropped; frequent keys survive, and :attr:`approximate`
+    says the counts may be low for keys that were dropped and came back.
+    """
+
+    def __init__(self, capacity: int = HTML_TRACKED_POINTERS) -> None:
+        self.capacity = capacity
+        self.counts: Counter[K] = Counter()
+        #: The first message seen for each key, shown next to it.
+        self.examples: dict[K, str] = {}
+        self.approximate = False
+
+    def add(self, key: K, example: str) -> None:
+        counts = self.counts
+        if key not in counts:
+            if len(counts) >= self.capacity:
+                self._prune()
+            self.examples[key] = example
+        counts[key] += 1
+
+    def _prune(self) -> None:
+        keep = self.counts.most_common(self.capacity // 2)
+        self.counts = Counter(dict(keep))
+        self.examples = {key: self.examples[key] for key, _ in keep}
+        self.approximate = True
+
+    def top(self, n: int) -> list[tuple[K, int, str]]:
+        """The ``n`` most frequent keys with their counts and example messages."""
+        return [(key, count, self.examples[key]) for key, count in self.counts.most_common(n)]
+
+
+@dataclass(frozen=True, slots=True)
+class SampleView:
+    """A failing exchange as the HTML report shows it (its problems capped)."""
+
+    source: str
+    method: str
+    url: str
+    status: int | None
+    problems: tuple[Problem, ...]
+    more_problems: int
+
+    @classmethod
+    def of(cls, verdict: Verdict) -> SampleView:
+        problems = verdict.problems[:HTML_SAMPLE_PROBLEMS]
+        more = len(verdict.problems) - len(problems)
+        return cls(verdict.source, verdict.method, verdict.url, verdict.status, problems, more)
+
+
+@dataclass(frozen=True, slots=True)
+class PointerRow:
+    """One row of an operation's most frequent failing pointers."""
+
+    count: int
+    kind: str
+    pointer: str
+    keyword: str
+    location: str
+    example: str
+
+
+@dataclass
+class OperationStats:
+    """What the HTML report keeps of one operation (or spec-less bucket): bounded aggregates."""
+
+    title: str
+    passed: int = 0
+    failed: int = 0
+    skipped: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    pointers: TopCounter[tuple[str, str, str, str]] = field(default_factory=TopCounter)
+    samples: list[SampleView] = field(default_factory=list)
+
+    def add(self, verdict: Verdict) -> None:
+        if verdict.skipped:
+            self.skipped += 1
+            return
+        if verdict.passed:
+            self.passed += 1
+            return
+        self.failed += 1
+        for problem in verdict.problems:
+            self.kinds[problem.kind] += 1
+            key = (problem.kind, problem.pointer, problem.keyword, problem.location)
+            self.pointers.add(key, _shorten(problem.message, HTML_EXAMPLE_CHARS))
+        if len(self.samples) < HTML_SAMPLES:
+            self.samples.append(SampleView.of(verdict))
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed + self.skipped
+
+    @property
+    def pass_percent(self) -> float:
+        return 100.0 * self.passed / self.total if self.total else 0.0
+
+    def top_pointers(self, n: int = HTML_TOP_POINTERS) -> list[PointerRow]:
+        """The most frequent failing (kind, pointer, keyword, location), most frequent first."""
+        return [PointerRow(count, *key, example) for key, count, example in self.pointers.top(n)]
+
+
+def _finalize(value: object) -> object:
+    # Applied to every ``{{ ... }}`` before autoescaping: no template expression can emit a
+    # control character, whichever field it shows. Markup (a macro's output) is left alone: it was
+    # finalized expression by expression when rendered, and re-cleaning would strip its safe flag.
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return clean_text(value)
+    return value
+
+
+class HtmlReporter:
+    """One self-contained HTML page: summary, a section per operation, spec-less exchanges.
+
+    Rendered at :meth:`finish` through ``templates/report/check.html.jinja`` with autoescaping on.
+    Until then only bounded aggregates are kept (counts, capped pointer counters, the first
+    :data:`HTML_SAMPLES` failures per operation), so memory stays flat whatever the number of
+    exchanges. The page has inline CSS only: no scripts, no external assets.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(default_templates() / "report"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        # Loaded now, so a missing template fails before any exchange is checked.
+        self.template = environment.get_template("check.html.jinja")
+        self.operations: dict[tuple[str, str], OperationStats] = {}
+        self.unmatched = OperationStats("unmatched")
+        self.unreadable = OperationStats("unreadable")
+
+    def add(self, verdict: Verdict) -> None:
+        if verdict.spec is not None and verdict.operation is not None:
+            key = (verdict.spec, verdict.operation)
+            stats = self.operations.get(key)
+            if stats is None:
+                stats = self.operations[key] = OperationStats(f"{key[0]}.{key[1]}")
+        elif _suite_of(verdict)[1] == "unreadable":
+            stats = self.unreadable
+        else:
+            stats = self.unmatched
+        stats.add(verdict)
+
+    def finish(self, summary: Summary) -> None:
+        # Worst first: the operations a reader should look at head the page.
+        operations = sorted(self.operations.values(), key=lambda op: (-op.failed, op.title))
+        pass_percent = 100.0 * summary.passed / summary.total if summary.total else 0.0
+        for chunk in self.template.generate(
+            summary=summary,
+            pass_percent=pass_percent,
+            operations=operations,
+            unmatched=self.unmatched,
+            unreadable=self.unreadable,
+        ):
+            self.stream.write(chunk)
+
+
 #: Reporter classes by ``--format``.
 REPORTERS: dict[str, Callable[[TextIO], Reporter]] = {
     "text": TextReporter,
     "json": JsonReporter,
+    "junit": JunitReporter,
+    "html": HtmlReporter,
 }

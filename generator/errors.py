@@ -6,6 +6,7 @@ one line a user can jump to and exit with code 2.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 
@@ -34,6 +35,7 @@ class LoadError(SpecgenError):
     """A file that is missing, unreadable, not YAML/JSON, or not safe to expand."""
 
 
+@functools.lru_cache(maxsize=1024)
 def display_path(path: Path) -> str:
     """The path as a user should see it: relative to the working directory when inside it."""
     try:

@@ -24,7 +24,7 @@ import orjson
 from generator.errors import LoadError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, and these are many
 class Exchange:
     """One request and its response, as recorded."""
 
@@ -85,7 +85,7 @@ def parse_line(line: bytes | str, source: str) -> Record:
 def read_json(path: Path) -> Iterator[Record]:
     """The one exchange of a JSON file."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as exc:
         yield Unreadable(path.name, f"not JSON: {exc}")
         return
@@ -101,27 +101,31 @@ def exchange_from_json(data: Any, source: str) -> Record:
         return Unreadable(source, "expected {request: {method, url}, response: {status, ...}}")
     if not (isinstance(method, str) and isinstance(url, str)):
         return Unreadable(source, "request method and url must be strings")
-    if not isinstance(status, int) or isinstance(status, bool):
-        return Unreadable(source, f"response status must be an integer, not {status!r}")
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        return Unreadable(source, f"response status must be an HTTP status code, not {status!r}")
     headers = response.get("headers") or {}
     if not isinstance(headers, dict):
         return Unreadable(source, "response headers must be an object of name: value")
     body = response.get("body")
     return Exchange(
         source,
-        method.upper(),
+        method if method.isupper() else method.upper(),
         url,
         status,
-        {str(k).lower(): str(v) for k, v in headers.items()},
+        {
+            k.lower(): v if isinstance(v, str) else str(v)
+            for k, v in headers.items()
+            if v is not None
+        },
         body,
-        isinstance(body, str) or body is None,
+        body is None or isinstance(body, str),
     )
 
 
 def read_har(path: Path) -> Iterator[Record]:
     """Exchanges of a HAR 1.2 file, text and base64-encoded content alike."""
     try:
-        data = orjson.loads(path.read_bytes())
+        data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
         entries = data["log"]["entries"]
     except orjson.JSONDecodeError as exc:
         yield Unreadable(path.name, f"not JSON: {exc}")
@@ -146,9 +150,15 @@ def _har_entry(entry: Any, source: str) -> Record:
         return Unreadable(
             source, "HAR entry without request.method, request.url or response.status"
         )
-    if not (isinstance(method, str) and isinstance(url, str) and isinstance(status, int)):
-        return Unreadable(source, "HAR entry with a malformed method, url or status")
+    if not (isinstance(method, str) and isinstance(url, str)):
+        return Unreadable(source, "HAR entry with a malformed method or url")
+    if not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 599:
+        return Unreadable(source, f"HAR entry status must be an HTTP status code, not {status!r}")
+    if not isinstance(content, dict):
+        return Unreadable(source, "HAR entry whose response.content is not an object")
     text = content.get("text")
+    if text is not None and not isinstance(text, str):
+        return Unreadable(source, "HAR entry whose response.content.text is not a string")
     if text is not None and content.get("encoding") == "base64":
         try:
             text = base64.b64decode(text, validate=True).decode("utf-8")

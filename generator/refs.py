@@ -69,6 +69,8 @@ class LoadedSpec:
         self.refs: list[Ref] = []
         self.problems: list[Finding] = []
         self._unloadable: dict[Path, str] = {}
+        self._uris: dict[int, str] = {}
+        self._by_uri: dict[str, Document] = {}
 
     @property
     def data(self) -> dict[str, Any]:
@@ -81,17 +83,24 @@ class LoadedSpec:
         """The spec's name: its file name without extension (``specs/anon.yaml`` is ``anon``)."""
         return self.root.path.stem
 
-    @staticmethod
-    def uri(document: Document) -> str:
+    def uri(self, document: Document) -> str:
         """The ``file:`` URI that identifies ``document`` to JSON Schema and OpenAPI tooling."""
-        return document.path.resolve().as_uri()
+        uri = self._uris.get(id(document))
+        if uri is None:
+            uri = self._uris[id(document)] = document.path.resolve().as_uri()
+        return uri
 
     def document_for_uri(self, uri: str) -> Document:
         """The loaded document behind a ``file:`` URI; refuses anything not loaded already."""
+        known = self._by_uri.get(uri)
+        if known is not None:
+            return known
         parts = urlsplit(uri)
         if parts.scheme != "file":
             raise RefError("ref-remote", f"refusing to fetch {uri!r}")
         document = self.documents.get(Path(url2pathname(parts.path)).resolve())
+        if document is not None:
+            self._by_uri[uri] = document
         if document is None:
             raise RefError("ref-resolves", f"{uri!r} is not part of this spec")
         return document

@@ -4,24 +4,32 @@ A request URL is matched against each candidate spec's servers (server variables
 their place, or one of their ``enum`` values), then its remaining path against the spec's path
 templates for the request's method. Rules, in order:
 
+- among specs, the server written most literally wins (``https://api.example.com/v2`` over ``{url}``);
 - literal segments beat templated ones (``/jobs/active`` wins over ``/jobs/{id}``);
 - a template variable matches one whole segment, compared percent-encoded and handed on decoded;
-- trailing slashes: ``/jobs/1/`` is first matched as written, then without its trailing slash, so a
-  spec path with no trailing slash accepts one (the reverse is not tried);
-- among specs, the server written most literally wins (``https://api.example.com/v2`` over ``{url}``).
+- trailing slashes: a spec path without one also accepts the request path with one (``/jobs/1/``
+  matches ``/jobs/{id}``); the reverse is not done;
+- scheme and host compare case-insensitively, the path case-sensitively.
+
+All candidates of a method are compiled into one regular expression, tried in that order, so
+matching costs one regex search whatever the number of specs and operations.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from generator.conform import Operation, iter_operations
 from generator.refs import LoadedSpec
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
+#: An explicit default port says nothing: ``https://host:443/x`` is ``https://host/x``.
+_DEFAULT_PORT = re.compile(
+    r"^((?i:https://[^/?#:]+)):443(?=[/?#]|$)|^((?i:http://[^/?#:]+)):80(?=[/?#]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,71 +42,135 @@ class Route:
     query: str
 
 
-@dataclass(frozen=True)
-class _Server:
-    spec: int
-    pattern: re.Pattern[str]
-    literal_length: int
-
-
-@dataclass(frozen=True)
-class _Path:
-    pattern: re.Pattern[str]
-    names: tuple[str, ...]
-    operation: Operation
-    #: Sort key: fewer variables first, then longer literal text first.
-    rank: tuple[int, int]
-
-
 class Router:
     """Matches request URLs to operations of the given specs."""
 
     def __init__(self, specs: Sequence[LoadedSpec]) -> None:
         self.specs = list(specs)
         servers: list[_Server] = []
-        self._paths: list[dict[str, list[_Path]]] = []
         for index, spec in enumerate(self.specs):
+            paths = _PathTable(iter_operations(spec))
             for server in spec.data.get("servers") or [{"url": "/"}]:
-                servers.append(_server(index, server))
-            by_method: dict[str, list[_Path]] = {}
-            for operation in iter_operations(spec):
-                by_method.setdefault(operation.method.upper(), []).append(_path(operation))
-            for candidates in by_method.values():
-                candidates.sort(key=lambda p: p.rank)
-            self._paths.append(by_method)
-        servers.sort(key=lambda s: -s.literal_length)
+                servers.append(_Server.build(index, server, paths))
+        servers.sort(key=lambda s: -s.literal)
         self._servers = servers
 
     def match(self, method: str, url: str) -> Route | None:
         """The operation ``method url`` was sent to, or None when no spec has one."""
-        parts = urlsplit(url)
-        origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}" if parts.netloc else ""
-        origin_and_path = origin + parts.path
+        if "@" in url:
+            url = _without_userinfo(url)
+        if ":443" in url or ":80" in url:
+            url = _DEFAULT_PORT.sub(lambda m: m.group(1) or m.group(2), url, count=1)
+        cut = url.find("#")
+        if cut < 0:
+            cut = len(url)
+        question = url.find("?", 0, cut)
+        query = ""
+        if question >= 0:
+            query = url[question + 1 : cut]
+            cut = question
         for server in self._servers:
-            found = server.pattern.match(origin_and_path)
-            if found is None:
+            rest = server.rest(url, cut)
+            if rest is None:
                 continue
-            rest = origin_and_path[found.end() :] or "/"
-            route = self._match_path(server.spec, method, rest, parts.query)
-            if route is None and len(rest) > 1 and rest.endswith("/"):
-                route = self._match_path(server.spec, method, rest[:-1], parts.query)
-            if route is not None:
-                return route
-        return None
-
-    def _match_path(self, spec: int, method: str, path: str, query: str) -> Route | None:
-        for candidate in self._paths[spec].get(method, ()):
-            found = candidate.pattern.fullmatch(path)
+            found = server.paths.match(method, rest or "/")
             if found is not None:
-                values = {
-                    name: unquote(value)
-                    for name, value in zip(candidate.names, found.groups(), strict=True)
-                }
-                return Route(spec, candidate.operation, values, query)
+                return Route(server.spec, found[0], found[1], query)
         return None
 
 
-def _server(spec: int, server: dict[str, object]) -> _Server:
+def _without_userinfo(url: str) -> str:
+    """``https://user:pw@host/x`` as ``https://host/x``: credentials are not part of the server."""
+    start = url.find("://")
+    if start < 0:
+        return url
+    start += 3
+    end = len(url)
+    for mark in "/?#":
+        position = url.find(mark, start)
+        if 0 <= position < end:
+            end = position
+    at = url.rfind("@", start, end)
+    return url if at < 0 else url[:start] + url[at + 1 :]
+
+
+class _PathTable:
+    """One spec's path templates, compiled per method into one ordered alternation."""
+
+    def __init__(self, operations: Iterable[Operation]) -> None:
+        by_method: dict[str, list[tuple[tuple[int, int], str, tuple[str, ...], Operation]]] = {}
+        for operation in operations:
+            pattern, names, literal = _path_pattern(operation.path)
+            by_method.setdefault(operation.method.upper(), []).append(
+                ((len(names), -literal), pattern, names, operation)
+            )
+        self._methods: dict[
+            str, tuple[re.Pattern[str], dict[int, tuple[Operation, tuple[str, ...]]]]
+        ] = {}
+        for method, entries in by_method.items():
+            entries.sort(key=lambda entry: entry[0])
+            groups: dict[int, tuple[Operation, tuple[str, ...]]] = {}
+            alternatives = []
+            group = 1
+            for _, pattern, names, operation in entries:
+                groups[group] = (operation, names)
+                alternatives.append(f"({pattern})")
+                group += 1 + len(names)
+            self._methods[method] = (re.compile("|".join(alternatives)), groups)
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        compiled = self._methods.get(method)
+        if compiled is None:
+            return None
+        found = compiled[0].fullmatch(path)
+        if found is None:
+            return None
+        first = found.lastindex or 0
+        operation, names = compiled[1][first]
+        values = found.groups()[first : first + len(names)]
+        return operation, {
+            name: unquote(value) if "%" in value else value
+            for name, value in zip(names, values, strict=True)
+        }
+
+
+@dataclass(frozen=True)
+class _Server:
+    """A server URL: a literal prefix compared as text, or a pattern when it has variables."""
+
+    spec: int
+    paths: _PathTable
+    literal: int
+    #: For a server URL without variables: its scheme and host (lower case) and its base path.
+    origin: str | None
+    base_path: str
+    pattern: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, spec: int, server: dict[str, object], paths: _PathTable) -> _Server:
+        url = str(server.get("url") or "/").rstrip("/")
+        split = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)(.*)$", url)
+        if "{" not in url and split is not None:
+            return cls(spec, paths, len(url), split.group(1).lower(), split.group(2), None)
+        pattern, literal = _server_pattern(server)
+        return cls(spec, paths, literal, None, "", re.compile(pattern))
+
+    def rest(self, url: str, cut: int) -> str | None:
+        """The request path after this server's URL, or None if the URL is not on this server."""
+        if self.origin is not None:
+            size = len(self.origin)
+            if url[:size].lower() != self.origin or not url.startswith(self.base_path, size):
+                return None
+            end = size + len(self.base_path)
+            if cut > end and url[end] != "/":
+                return None
+            return url[end:cut]
+        found = self.pattern.match(url, 0, cut) if self.pattern is not None else None
+        return None if found is None else url[found.end() : cut]
+
+
+def _server_pattern(server: dict[str, object]) -> tuple[str, int]:
+    """(regex for the server URL, count of its literal characters)."""
     url = str(server.get("url") or "/").rstrip("/")
     variables = server.get("variables")
     declared = variables if isinstance(variables, dict) else {}
@@ -108,36 +180,42 @@ def _server(spec: int, server: dict[str, object]) -> _Server:
     for found in _VARIABLE.finditer(url):
         pattern.append(re.escape(url[position : found.start()]))
         literal += found.start() - position
-        enum = (
-            declared.get(found.group(1), {}).get("enum")
-            if isinstance(declared.get(found.group(1)), dict)
-            else None
-        )
+        variable = declared.get(found.group(1))
+        enum = variable.get("enum") if isinstance(variable, dict) else None
         if isinstance(enum, list) and enum:
             pattern.append("(?:" + "|".join(re.escape(str(v)) for v in enum) + ")")
         else:
-            pattern.append(".*?")
+            pattern.append("[^?#]*?")
         position = found.end()
     pattern.append(re.escape(url[position:]))
     literal += len(url) - position
+    text = "".join(pattern)
+    # The server ends where a path segment ends.
+    boundary = "(?=/|$)"
     if url.startswith("/") or not url:
-        # A relative server URL: any origin, then the path.
-        prefix = r"(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)?"
-        return _Server(spec, re.compile(prefix + "".join(pattern) + r"(?=/|$)"), literal)
-    return _Server(spec, re.compile("".join(pattern) + r"(?=/|$)"), literal)
+        # A relative server URL: any origin, then its path.
+        return r"(?:(?i:[a-z][a-z0-9+.-]*://[^/?#]*))?" + text + boundary, literal
+    scheme_and_host = re.match(r"^([^/]*//[^/]*)(.*)$", text, re.S)
+    if scheme_and_host is None:
+        return text + boundary, literal
+    return f"(?i:{scheme_and_host.group(1)}){scheme_and_host.group(2)}{boundary}", literal
 
 
-def _path(operation: Operation) -> _Path:
+def _path_pattern(path: str) -> tuple[str, tuple[str, ...], int]:
+    """(regex for a path template, its variable names, count of its literal characters)."""
     pattern: list[str] = []
     names: list[str] = []
     position = 0
     literal = 0
-    for found in _VARIABLE.finditer(operation.path):
-        pattern.append(re.escape(operation.path[position : found.start()]))
+    for found in _VARIABLE.finditer(path):
+        pattern.append(re.escape(path[position : found.start()]))
         literal += found.start() - position
         pattern.append("([^/]+)")
         names.append(found.group(1))
         position = found.end()
-    pattern.append(re.escape(operation.path[position:]))
-    literal += len(operation.path) - position
-    return _Path(re.compile("".join(pattern)), tuple(names), operation, (len(names), -literal))
+    pattern.append(re.escape(path[position:]))
+    literal += len(path) - position
+    text = "".join(pattern)
+    if not path.endswith("/"):
+        text += "/?"
+    return text, tuple(names), literal
