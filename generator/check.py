@@ -111,6 +111,9 @@ class Checker:
         self.router = Router(self.specs)
         self.conformance = [Conformance(spec) for spec in self.specs]
         self.secret_names = SECRET_QUERY_NAMES | _query_api_keys(self.specs)
+        # A secret parameter in a query string: its name (any case, maybe percent-encoded) and value.
+        names = "|".join(sorted(re.escape(name) for name in self.secret_names))
+        self._secret_pattern = re.compile(rf"(?i)([?&;](?:{names}))=[^&;#]*")
         self._plans: dict[tuple[int, str, int], _ResponsePlan | Problem] = {}
         self._parameters: dict[tuple[int, str], list[_Parameter]] = {}
 
@@ -167,20 +170,26 @@ class Checker:
         Written without ``urllib.parse`` on purpose: a recorded URL may be malformed, and a report
         must still never show its secrets.
         """
-        if "?" not in url and "@" not in url:
+        if "@" in url:
+            head, mark, rest = url.partition("?")
+            url = _redact_userinfo(head) + mark + rest
+        question = url.find("?")
+        if question < 0:
             return url
+        if "%" in url[question:]:
+            return self._redact_encoded(url)
+        return self._secret_pattern.sub(rf"\g<1>={REDACTED}", url)
+
+    def _redact_encoded(self, url: str) -> str:
+        # Names may be percent-encoded (api%5Fkey is api_key to the server): decode each to compare.
         head, question, rest = url.partition("?")
         query, hash_mark, fragment = rest.partition("#")
-        if "@" in head:
-            head = _redact_userinfo(head)
-        if question:
-            pieces = _QUERY_SEPARATORS.split(query)
-            for index in range(0, len(pieces), 2):
-                name, equals, _ = pieces[index].partition("=")
-                if equals and unquote_plus(name).lower() in self.secret_names:
-                    pieces[index] = f"{name}={REDACTED}"
-            query = "".join(pieces)
-        return head + question + query + hash_mark + fragment
+        pieces = _QUERY_SEPARATORS.split(query)
+        for index in range(0, len(pieces), 2):
+            name, equals, _ = pieces[index].partition("=")
+            if equals and unquote_plus(name).lower() in self.secret_names:
+                pieces[index] = f"{name}={REDACTED}"
+        return head + question + "".join(pieces) + hash_mark + fragment
 
     # -- response -------------------------------------------------------------------------------------
 
@@ -311,7 +320,7 @@ class Checker:
             return []
         query: dict[str, list[str]] = {}
         if route.query:
-            for name, value in parse_qsl(route.query, keep_blank_values=True):
+            for name, value in parse_qsl(route.query, keep_blank_values=True, separator="&"):
                 query.setdefault(name, []).append(value)
         problems: list[Problem] = []
         for param in declared:

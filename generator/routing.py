@@ -32,7 +32,7 @@ _DEFAULT_PORT = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one is built per exchange, and frozen ones build slower
 class Route:
     """Where a request landed: the spec (by index), the operation and the decoded path values."""
 
@@ -54,6 +54,18 @@ class Router:
                 servers.append(_Server.build(index, server, paths))
         servers.sort(key=lambda s: -s.literal)
         self._servers = servers
+        # Servers written without variables are found by the request's origin in one lookup; the
+        # others (templated hosts, relative URLs) are tried on every request, in rank order.
+        self._patterned = [s for s in servers if s.origin is None]
+        self._by_origin: dict[str, list[_Server]] = {}
+
+    def _candidates(self, origin: str) -> list[_Server]:
+        known = self._by_origin.get(origin)
+        if known is None:
+            known = [s for s in self._servers if s.origin is None or s.origin == origin]
+            if len(self._by_origin) < 4096:  # bounded: a log may hold many unknown hosts
+                self._by_origin[origin] = known
+        return known
 
     def match(self, method: str, url: str) -> Route | None:
         """The operation ``method url`` was sent to, or None when no spec has one."""
@@ -69,7 +81,10 @@ class Router:
         if question >= 0:
             query = url[question + 1 : cut]
             cut = question
-        for server in self._servers:
+        scheme_end = url.find("://")
+        host_end = url.find("/", scheme_end + 3, cut) if scheme_end >= 0 else -1
+        origin = url[: cut if host_end < 0 else host_end].lower() if scheme_end >= 0 else ""
+        for server in self._candidates(origin):
             rest = server.rest(url, cut)
             if rest is None:
                 continue
