@@ -20,7 +20,14 @@ from urllib.parse import parse_qsl, unquote_plus
 import orjson
 
 from generator import pointer as jp
-from generator.conform import Conformance, ConformanceError, Operation, Violation, media_type_key
+from generator.conform import (
+    Conformance,
+    ConformanceError,
+    Operation,
+    Violation,
+    media_type_key,
+    operation_parameters,
+)
 from generator.errors import display_path
 from generator.exchanges import Exchange, Record, Unreadable, parse_line
 from generator.loading import Document
@@ -221,14 +228,6 @@ class Checker:
                 )
                 problems.append(Problem("body", message))
             return problems
-        if not has_body:
-            if record.method != "HEAD":
-                declared = ", ".join(plan.content)
-                message = (
-                    f"status {record.status} declares a body ({declared}), but none was recorded"
-                )
-                problems.append(Problem("body", message))
-            return problems
         content_type = headers.get("content-type") or (
             "application/json" if not record.body_is_text else ""
         )
@@ -366,40 +365,30 @@ class Checker:
         loaded = self.specs[spec]
         schemas = self.conformance[spec].schemas
         found: dict[tuple[str, str], _Parameter] = {}
-        for pointer in (
-            jp.join(jp.parent(operation.pointer), "parameters"),
-            jp.join(operation.pointer, "parameters"),
-        ):
-            try:
-                listed = jp.resolve(operation.document.data, pointer)
-            except LookupError:
+        for key_, target in operation_parameters(
+            loaded, operation.document, operation.pointer
+        ).items():
+            param = target.value
+            if param.get("in") not in ("path", "query"):
                 continue
-            for index in range(len(listed) if isinstance(listed, list) else 0):
+            schema_pointer = jp.join(target.pointer, "schema")
+            schema = param.get("schema")
+            validator = None
+            if isinstance(schema, dict):
                 try:
-                    target = loaded.deref(operation.document, f"{pointer}/{index}")
-                except RefError:
-                    continue
-                param = target.value
-                if not isinstance(param, dict) or param.get("in") not in ("path", "query"):
-                    continue
-                schema_pointer = jp.join(target.pointer, "schema")
-                schema = param.get("schema")
-                validator = None
-                if isinstance(schema, dict):
-                    try:
-                        validator = schemas.validator(target.document, schema_pointer)
-                        schema = loaded.deref(target.document, schema_pointer).value
-                    except (ConformanceError, RefError):
-                        validator = None
-                found[(param["in"], param["name"])] = _Parameter(
-                    param["in"],
-                    str(param["name"]),
-                    param.get("required") is True,
-                    target.document,
-                    schema_pointer,
-                    schema if isinstance(schema, dict) else {},
-                    validator,
-                )
+                    validator = schemas.validator(target.document, schema_pointer)
+                    schema = loaded.deref(target.document, schema_pointer).value
+                except (ConformanceError, RefError):
+                    validator = None
+            found[key_] = _Parameter(
+                param["in"],
+                str(param["name"]),
+                param.get("required") is True,
+                target.document,
+                schema_pointer,
+                schema if isinstance(schema, dict) else {},
+                validator,
+            )
         self._parameters[key] = result = list(found.values())
         return result
 

@@ -19,7 +19,7 @@ import jsonschema_rs
 from generator import pointer as jp
 from generator.dialect import is_openapi_30, oas30_to_2020_12
 from generator.loading import Document
-from generator.refs import LoadedSpec, RefError
+from generator.refs import LoadedSpec, RefError, Target
 
 #: Characters left as they are in a JSON pointer used as a URI fragment.
 _FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
@@ -176,6 +176,32 @@ def iter_operations(spec: LoadedSpec) -> list[Operation]:
                     )
                 )
     return found
+
+
+def operation_parameters(
+    spec: LoadedSpec, doc: Document, op_pointer: str
+) -> dict[tuple[str, str], Target]:
+    """The parameters in force for an operation, by (in, name); operation-level ones win."""
+    params: dict[tuple[str, str], Target] = {}
+    for pointer in (
+        jp.join(jp.parent(op_pointer), "parameters"),
+        jp.join(op_pointer, "parameters"),
+    ):
+        try:
+            listed = jp.resolve(doc.data, pointer)
+        except LookupError:
+            continue
+        if not isinstance(listed, list):
+            continue
+        for index in range(len(listed)):
+            try:
+                param = spec.deref(doc, f"{pointer}/{index}")
+            except RefError:
+                continue
+            value = param.value
+            if isinstance(value, dict) and isinstance(value.get("name"), str):
+                params[(str(value.get("in")), value["name"])] = param
+    return params
 
 
 def media_type_key(content: dict[str, Any], media_type: str) -> str | None:

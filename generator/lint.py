@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import pointer as jp
-from generator.conform import ConformanceError, SchemaValidators, Violation
+from generator.conform import ConformanceError, SchemaValidators, Violation, operation_parameters
 from generator.findings import Finding, Severity
 from generator.loading import Document
 from generator.refs import LoadedSpec, RefError, Target
@@ -97,7 +97,7 @@ def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
 def rule_path_params(ctx: LintContext) -> Iterator[Finding]:
     """path-params: every ``{name}`` in a path is a declared, required path parameter, and back."""
     for doc, pointer, path, method, _ in _operations(ctx.spec):
-        declared = _parameters(ctx.spec, doc, pointer)
+        declared = operation_parameters(ctx.spec, doc, pointer)
         in_template = _TEMPLATE_VAR.findall(path)
         label = f"{method.upper()} {path}"
         for name in in_template:
@@ -352,30 +352,6 @@ def _operations(spec: LoadedSpec) -> Iterator[tuple[Document, str, str, str, dic
             operation = item.value.get(method)
             if isinstance(operation, dict):
                 yield item.document, jp.join(item.pointer, method), path, method, operation
-
-
-def _parameters(spec: LoadedSpec, doc: Document, op_pointer: str) -> dict[tuple[str, str], Target]:
-    """The parameters in force for an operation, by (in, name); operation-level ones win."""
-    params: dict[tuple[str, str], Target] = {}
-    for pointer in (
-        jp.join(jp.parent(op_pointer), "parameters"),
-        jp.join(op_pointer, "parameters"),
-    ):
-        try:
-            listed = jp.resolve(doc.data, pointer)
-        except LookupError:
-            continue
-        if not isinstance(listed, list):
-            continue
-        for index in range(len(listed)):
-            try:
-                param = spec.deref(doc, f"{pointer}/{index}")
-            except RefError:
-                continue
-            value = param.value
-            if isinstance(value, dict) and isinstance(value.get("name"), str):
-                params[(str(value.get("in")), value["name"])] = param
-    return params
 
 
 def _servers(spec: LoadedSpec) -> Iterator[tuple[Document, str, dict[str, Any]]]:

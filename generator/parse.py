@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import pointer as jp
-from generator.conform import iter_operations
+from generator.conform import iter_operations, operation_parameters
 from generator.datamodels import ModelsModule, generate_models
 from generator.ir import (
     Api,
@@ -293,19 +293,10 @@ def _signature(
     models: ModelsModule,
 ) -> tuple[tuple[Parameter, ...], RequestBody | None]:
     scope = Scope({"self"})
-    declared: dict[tuple[str, str], tuple[Document, str, dict[str, Any]]] = {}
-    for pointer in (
-        jp.join(jp.parent(op_pointer), "parameters"),
-        jp.join(op_pointer, "parameters"),
-    ):
-        try:
-            listed = jp.resolve(document.data, pointer)
-        except LookupError:
-            continue
-        for index in range(len(listed)):
-            target = spec.deref(document, f"{pointer}/{index}")
-            param = target.value
-            declared[(param["in"], param["name"])] = (target.document, target.pointer, param)
+    declared = {
+        key: (target.document, target.pointer, target.value)
+        for key, target in operation_parameters(spec, document, op_pointer).items()
+    }
     # Required parameters first (path ones in template order), then optional ones, each in spec order.
     ordered = sorted(declared.values(), key=lambda item: not item[2].get("required", False))
     parameters = []

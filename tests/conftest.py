@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -89,3 +92,16 @@ def generate_and_import(out_parent: Path, spec: Path, package: str = "gen") -> o
         return importlib.import_module(f"{package}.{spec.stem}")
     finally:
         sys.path.remove(str(out_parent))
+
+
+def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """Run the CLI the way a user does (``python -m generator``) and capture what it prints."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )

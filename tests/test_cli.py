@@ -3,27 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_SPEC, ROOT, SPEC_NAMES, write
-
-
-def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the CLI the way a user does (``python -m generator``) and capture what it prints."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.conftest import MINIMAL_SPEC, SPEC_NAMES, specgen, write
 
 
 def test_shipped_specs_validate_strictly_with_a_line_per_spec() -> None:

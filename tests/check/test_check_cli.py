@@ -21,25 +21,12 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SPEC_NAMES
+from tests.conftest import ROOT, SPEC_NAMES, specgen
 
 RECORDINGS = ROOT / "tests" / "recordings"
 APIS = sorted(SPEC_NAMES)
 #: The fields of a problem that expected.yaml pins exactly (``message`` is matched as a substring).
 PINNED = ("kind", "pointer", "keyword", "location")
-
-
-def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the CLI the way a user does (``python -m generator``) and capture what it prints."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def recordings(api: str) -> list[Path]:

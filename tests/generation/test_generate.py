@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -12,21 +11,9 @@ import pytest
 
 from generator.api import generate
 from generator.emit import MANIFEST
-from tests.conftest import MINIMAL_SPEC, ROOT, SPEC_NAMES, write
+from tests.conftest import MINIMAL_SPEC, ROOT, SPEC_NAMES, specgen, write
 
 GENERATED = ROOT / "generated"
-
-
-def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 def tree(folder: Path) -> dict[str, bytes]:
