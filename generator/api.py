@@ -259,3 +259,46 @@ def _parallel_verdicts(
                 yield from pending.popleft().get()
         while pending:
             yield from pending.popleft().get()
+
+
+@dataclass
+class BundleResult:
+    """The outcome of ``specgen bundle``: validation reports, and the files written."""
+
+    reports: list[SpecReport]
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return any(report.failed(strict=False) for report in self.reports)
+
+
+def bundle(targets: Sequence[Path], out: Path, form: str = "json") -> BundleResult:
+    """Write ``<name>.openapi.<form>`` and ``<name>.schema.<form>`` per spec into ``out``.
+
+    Specs are validated first; if any has errors, nothing is written.
+    """
+    from generator.bundle import dumps, json_schema, openapi_bundle
+    from generator.emit import atomic_write
+
+    loaded: list[LoadedSpec] = []
+    reports: list[SpecReport] = []
+    for path in expand_targets(targets or (DEFAULT_SPECS,)):
+        try:
+            spec = load_spec(path)
+        except LoadError as exc:
+            reports.append(SpecReport(path, load_error=exc))
+            continue
+        reports.append(SpecReport(path, findings=validate_loaded(spec)))
+        loaded.append(spec)
+    result = BundleResult(reports)
+    if result.blocked:
+        return result
+    files: dict[Path, str] = {}
+    for spec in loaded:
+        files[out / f"{spec.name}.openapi.{form}"] = dumps(openapi_bundle(spec), form)
+        files[out / f"{spec.name}.schema.{form}"] = dumps(json_schema(spec), form)
+    for path, text in files.items():
+        atomic_write(path, text)
+        result.written.append(path)
+    return result

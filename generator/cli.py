@@ -65,6 +65,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a folder whose python/ templates override specgen's",
     )
 
+    bundle = commands.add_parser(
+        "bundle", help="write one self-contained OpenAPI file and one JSON Schema per spec"
+    )
+    bundle.add_argument(
+        "targets",
+        nargs="*",
+        type=Path,
+        metavar="SPEC|DIR",
+        help="spec files or folders (default: specs/)",
+    )
+    bundle.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    bundle.add_argument("--format", choices=("json", "yaml"), default="json")
+
     check = commands.add_parser(
         "check", help="check recorded exchanges (.har, .json, .jsonl) against the specs"
     )
@@ -91,6 +104,30 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+def run_bundle(args: argparse.Namespace) -> int:
+    result = api.bundle(args.targets or [api.DEFAULT_SPECS], args.out, args.format)
+    if _print_news(result.reports):
+        return EXIT_USAGE
+    if result.blocked:
+        print("specgen: specs have errors; nothing was bundled", file=sys.stderr)
+        return EXIT_FINDINGS
+    for path in result.written:
+        print(f"wrote {display_path(path)}")
+    return EXIT_OK
+
+
+def _print_news(reports: list[api.SpecReport]) -> bool:
+    """Print unreadable specs and unacknowledged findings; True when a spec could not be read."""
+    for spec_report in reports:
+        # Acknowledged findings are known and accepted: only news is printed here.
+        if spec_report.load_error is not None:
+            print(str(spec_report.load_error), file=sys.stderr)
+        for finding in spec_report.findings:
+            if finding.acknowledged is None:
+                print(report.finding_line(finding), file=sys.stderr)
+    return any(r.load_error is not None for r in reports)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -142,14 +179,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_generate(args: argparse.Namespace) -> int:
     result = api.generate(args.targets or [api.DEFAULT_SPECS], args.out, args.check, args.templates)
-    for spec_report in result.reports:
-        # Acknowledged findings are known and accepted: only news is printed here.
-        if spec_report.load_error is not None:
-            print(str(spec_report.load_error), file=sys.stderr)
-        for finding in spec_report.findings:
-            if finding.acknowledged is None:
-                print(report.finding_line(finding), file=sys.stderr)
-    if any(r.load_error is not None for r in result.reports):
+    if _print_news(result.reports):
         return EXIT_USAGE
     if result.blocked or result.outcome is None:
         print("specgen: specs have errors; nothing was generated", file=sys.stderr)
@@ -180,7 +210,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``specgen`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
-        commands = {"generate": run_generate, "check": run_check, "validate": run_validate}
+        commands = {
+            "generate": run_generate,
+            "check": run_check,
+            "validate": run_validate,
+            "bundle": run_bundle,
+        }
         return commands[args.command](args)
     except SpecgenError as exc:
         print(f"specgen: {exc}", file=sys.stderr)

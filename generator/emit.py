@@ -85,7 +85,7 @@ class Output:
         outcome = self.compare(packages)
         wanted, _ = self.plan(packages)
         for path in outcome.written:
-            _atomic_write(self._jailed(path), wanted[path])
+            atomic_write(self._jailed(path), wanted[path])
         for path in outcome.removed:
             self._jailed(path).unlink()
             _remove_empty_dirs(self._jailed(path).parent, self.folder)
@@ -121,10 +121,11 @@ class Output:
                 "files": sorted(package.files),
             }
         manifest = {"generator": "specgen", "packages": dict(sorted(entries.items()))}
-        _atomic_write(self.folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+        atomic_write(self.folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` in one step: written beside it, then renamed over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.specgen-tmp")
     temporary.write_bytes(text.encode("utf-8"))

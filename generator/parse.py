@@ -29,9 +29,9 @@ from generator.ir import (
     UrlPart,
 )
 from generator.loading import Document
-from generator.naming import Scope, class_name, identifier
-from generator.refs import LoadedSpec, RefError
-from generator.schemas import SchemaCollector
+from generator.naming import Scope, identifier
+from generator.refs import LoadedSpec
+from generator.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
 
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 #: Constructor arguments every client has; server variables and credentials must not take them.
@@ -53,7 +53,7 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
     collector = SchemaCollector(spec)
     collector.add_components()
     # Bodies are named in a first pass so model generation sees every schema at once.
-    bodies = _name_bodies(spec, collector)
+    bodies = name_bodies(spec, collector)
     schemas = tuple(collector.definitions.values())
     models = generate_models(
         schemas, _text(spec.data.get("info", {}).get("title")), models_template_dir
@@ -84,68 +84,6 @@ def _source(document: Document, pointer: str) -> Source:
 
 
 # -- bodies ------------------------------------------------------------------------------------------
-
-_BodyKey = tuple[str, str]  # (operationId, status or "request")
-
-
-def _name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[_BodyKey, tuple[str, str]]:
-    """Model class and media type for each JSON request and response body, by (operation, status)."""
-    names: dict[_BodyKey, tuple[str, str]] = {}
-    for op in iter_operations(spec):
-        base = class_name(op.operation_id)
-        for status, response in _responses(spec, op.document, op.pointer):
-            found = _json_schema(spec, response.document, response.pointer)
-            if found is not None:
-                media, schema_pointer = found
-                schema = jp.resolve(response.document.data, schema_pointer)
-                model = collector.lift(
-                    response.document, schema_pointer, schema, f"{base}Response{status}"
-                )
-                names[(op.operation_id, status)] = (model, media)
-        body_pointer = jp.join(op.pointer, "requestBody")
-        if "requestBody" in jp.resolve(op.document.data, op.pointer):
-            body = spec.deref(op.document, body_pointer)
-            found = _json_schema(spec, body.document, body.pointer)
-            if found is not None:
-                media, schema_pointer = found
-                schema = jp.resolve(body.document.data, schema_pointer)
-                model = collector.lift(body.document, schema_pointer, schema, f"{base}Request")
-                names[(op.operation_id, "request")] = (model, media)
-    return names
-
-
-def _responses(spec: LoadedSpec, document: Document, op_pointer: str) -> list[tuple[str, Any]]:
-    responses = jp.resolve(document.data, op_pointer).get("responses", {})
-    result = []
-    for status in responses:
-        try:
-            result.append(
-                (
-                    _status(str(status)),
-                    spec.deref(document, jp.join(op_pointer, "responses", status)),
-                )
-            )
-        except RefError:
-            continue
-    return result
-
-
-def _status(status: str) -> str:
-    return status if status == "default" else status.upper()
-
-
-def _json_schema(spec: LoadedSpec, document: Document, pointer: str) -> tuple[str, str] | None:
-    """(media type, schema pointer) of the first JSON content with a schema, if any."""
-    content = jp.resolve(document.data, pointer).get("content")
-    if not isinstance(content, dict):
-        return None
-    for media_type, media in content.items():
-        essence = media_type.split(";", 1)[0].strip().lower()
-        is_json = essence == "application/json" or essence.endswith("+json") or essence == "*/*"
-        if is_json and isinstance(media, dict) and "schema" in media:
-            return media_type, jp.join(pointer, "content", media_type, "schema")
-    return None
-
 
 # -- servers and security ------------------------------------------------------------------------------
 
@@ -246,7 +184,7 @@ def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
 
 def _operations(
     spec: LoadedSpec,
-    bodies: dict[_BodyKey, tuple[str, str]],
+    bodies: dict[BodyKey, tuple[str, str]],
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
@@ -363,10 +301,10 @@ def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
 
 
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: dict[_BodyKey, tuple[str, str]], models: ModelsModule
+    spec: LoadedSpec, op: Any, bodies: dict[BodyKey, tuple[str, str]], models: ModelsModule
 ) -> tuple[Response, ...]:
     result = []
-    for status, response in _responses(spec, op.document, op.pointer):
+    for status, response in operation_responses(spec, op.document, op.pointer):
         description = _text(response.value.get("description"))
         named = bodies.get((op.operation_id, status))
         if named is None:

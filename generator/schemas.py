@@ -12,11 +12,12 @@ from __future__ import annotations
 from typing import Any
 
 from generator import pointer as jp
+from generator.conform import iter_operations
 from generator.dialect import is_openapi_30, oas30_to_2020_12
 from generator.ir import NamedSchema, Source
 from generator.loading import Document
 from generator.naming import Scope, class_name
-from generator.refs import LoadedSpec, Target
+from generator.refs import LoadedSpec, RefError, Target
 
 #: Names the generated models module imports; a schema may not take them.
 _IMPORTED_NAMES = frozenset(
@@ -47,10 +48,16 @@ _IMPORTED_NAMES = frozenset(
 class SchemaCollector:
     """Names and copies schemas of one spec; ``definitions`` grows as refs are followed."""
 
-    def __init__(self, spec: LoadedSpec, ref_prefix: str = "#/components/schemas/") -> None:
+    def __init__(
+        self,
+        spec: LoadedSpec,
+        ref_prefix: str = "#/components/schemas/",
+        to_json_schema: bool = True,
+    ) -> None:
         self.spec = spec
         self.ref_prefix = ref_prefix
-        self.convert = is_openapi_30(spec.root.data)
+        # OpenAPI 3.0 schemas become JSON Schema 2020-12 unless they stay in an OpenAPI 3.0 document.
+        self.convert = to_json_schema and is_openapi_30(spec.root.data)
         self.scope = Scope(_IMPORTED_NAMES)
         self.definitions: dict[str, NamedSchema] = {}
         self._names: dict[tuple[str, str], str] = {}
@@ -110,3 +117,69 @@ class SchemaCollector:
 
 def _source(document: Document, pointer: str) -> Source:
     return Source(document.path.name, pointer, document.position(pointer).line)
+
+
+# -- request and response bodies ----------------------------------------------------------------------
+
+BodyKey = tuple[str, str]  # (operationId, status or "request")
+
+
+def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, tuple[str, str]]:
+    """Model class and media type for each JSON request and response body, by (operation, status)."""
+    names: dict[BodyKey, tuple[str, str]] = {}
+    for op in iter_operations(spec):
+        base = class_name(op.operation_id)
+        for status, response in operation_responses(spec, op.document, op.pointer):
+            found = json_body_schema(spec, response.document, response.pointer)
+            if found is not None:
+                media, schema_pointer = found
+                schema = jp.resolve(response.document.data, schema_pointer)
+                model = collector.lift(
+                    response.document, schema_pointer, schema, f"{base}Response{status}"
+                )
+                names[(op.operation_id, status)] = (model, media)
+        body_pointer = jp.join(op.pointer, "requestBody")
+        if "requestBody" in jp.resolve(op.document.data, op.pointer):
+            body = spec.deref(op.document, body_pointer)
+            found = json_body_schema(spec, body.document, body.pointer)
+            if found is not None:
+                media, schema_pointer = found
+                schema = jp.resolve(body.document.data, schema_pointer)
+                model = collector.lift(body.document, schema_pointer, schema, f"{base}Request")
+                names[(op.operation_id, "request")] = (model, media)
+    return names
+
+
+def operation_responses(
+    spec: LoadedSpec, document: Document, op_pointer: str
+) -> list[tuple[str, Any]]:
+    responses = jp.resolve(document.data, op_pointer).get("responses", {})
+    result = []
+    for status in responses:
+        try:
+            result.append(
+                (
+                    _status(str(status)),
+                    spec.deref(document, jp.join(op_pointer, "responses", status)),
+                )
+            )
+        except RefError:
+            continue
+    return result
+
+
+def _status(status: str) -> str:
+    return status if status == "default" else status.upper()
+
+
+def json_body_schema(spec: LoadedSpec, document: Document, pointer: str) -> tuple[str, str] | None:
+    """(media type, schema pointer) of the first JSON content with a schema, if any."""
+    content = jp.resolve(document.data, pointer).get("content")
+    if not isinstance(content, dict):
+        return None
+    for media_type, media in content.items():
+        essence = media_type.split(";", 1)[0].strip().lower()
+        is_json = essence == "application/json" or essence.endswith("+json") or essence == "*/*"
+        if is_json and isinstance(media, dict) and "schema" in media:
+            return media_type, jp.join(pointer, "content", media_type, "schema")
+    return None
