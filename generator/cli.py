@@ -78,6 +78,16 @@ def build_parser() -> argparse.ArgumentParser:
     bundle.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     bundle.add_argument("--format", choices=("json", "yaml"), default="json")
 
+    diff = commands.add_parser(
+        "diff", help="list what changed between two versions of a spec, breaking or not"
+    )
+    diff.add_argument("old", metavar="OLD", help="a spec file, or PATH@REV for a git revision")
+    diff.add_argument("new", metavar="NEW", help="a spec file, or PATH@REV for a git revision")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument(
+        "--fail-on", choices=("breaking",), default=None, help="exit 1 when a change is breaking"
+    )
+
     check = commands.add_parser(
         "check", help="check recorded exchanges (.har, .json, .jsonl) against the specs"
     )
@@ -128,6 +138,15 @@ def _print_news(reports: list[api.SpecReport]) -> bool:
             if finding.acknowledged is None:
                 print(report.finding_line(finding), file=sys.stderr)
     return any(r.load_error is not None for r in reports)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from generator import diff
+
+    result = diff.diff(args.old, args.new)
+    render = {"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}
+    print(render[args.format](result))
+    return diff.exit_code(result, args.fail_on)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -215,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check": run_check,
             "validate": run_validate,
             "bundle": run_bundle,
+            "diff": run_diff,
         }
         return commands[args.command](args)
     except SpecgenError as exc:

@@ -1,0 +1,112 @@
+"""The reports (text, JSON, Markdown), the exit code behind ``--fail-on breaking``, and the shipped
+specs, which must read as unchanged against themselves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from generator.diff import Change, DiffReport, as_json, as_markdown, as_text, diff, exit_code
+from generator.errors import SpecgenError
+from tests.conftest import SPEC_NAMES, SPECS
+from tests.diff.builders import JOB_ID, LIMIT, api, diff_of
+
+QUERY_MODE = {"name": "mode", "in": "query", "schema": {"type": "string"}}
+
+
+@pytest.fixture
+def mixed(tmp_path: Path) -> DiffReport:
+    """One breaking change (limit removed) and one that is not (mode added, optional)."""
+    return diff_of(tmp_path, api(), api(params=[JOB_ID, QUERY_MODE]))
+
+
+@pytest.mark.parametrize("name", SPEC_NAMES)
+def test_a_shipped_spec_against_itself_has_no_changes(name: str) -> None:
+    path = str(SPECS / f"{name}.yaml")
+    assert diff(path, path).changes == []
+
+
+def test_the_order_is_the_same_on_every_run(tmp_path: Path) -> None:
+    old, new = api(), api(params=[QUERY_MODE, JOB_ID], operation_id="x", security=[{"key": []}])
+    first = diff_of(tmp_path, old, new)
+    assert len(first.changes) == 4
+    assert diff_of(tmp_path, old, new).changes == first.changes
+
+
+def test_text_has_a_line_per_change_then_a_summary(mixed: DiffReport) -> None:
+    assert as_text(mixed).splitlines() == [
+        "BREAKING  parameter-removed: POST /jobs/{jobId}: query parameter 'limit' was removed"
+        " (old: /paths/~1jobs~1{jobId}/post/parameters/1 line 17)",
+        "ok  parameter-added-optional: POST /jobs/{jobId}: optional query parameter 'mode' was"
+        " added (new: /paths/~1jobs~1{jobId}/post/parameters/1 line 17)",
+        "2 change(s), 1 breaking",
+    ]
+
+
+def test_text_of_no_changes_is_the_summary() -> None:
+    assert as_text(DiffReport("a.yaml", "b.yaml", [])) == "0 change(s), 0 breaking"
+
+
+def test_json_parses_and_keeps_every_field(mixed: DiffReport) -> None:
+    document = json.loads(as_json(mixed))
+    assert document["old"].endswith("old.yaml") and document["new"].endswith("new.yaml")
+    assert document["summary"] == {"changes": 2, "breaking": 1}
+    assert document["changes"][0] == {
+        "kind": "parameter-removed",
+        "breaking": True,
+        "message": "POST /jobs/{jobId}: query parameter 'limit' was removed",
+        "old_pointer": "/paths/~1jobs~1{jobId}/post/parameters/1",
+        "new_pointer": None,
+        "old_line": 17,
+        "new_line": None,
+    }
+
+
+def test_markdown_puts_the_breaking_table_first(tmp_path: Path) -> None:
+    # The spec lists the added (harmless) parameter before the removed one: the table still
+    # leads with what breaks.
+    report = diff_of(tmp_path, api(), api(params=[QUERY_MODE, JOB_ID]))
+    assert [c.breaking for c in report.changes] == [True, False]
+    report.changes.reverse()
+    markdown = as_markdown(report)
+    assert markdown.startswith("## API changes: `")
+    assert "**2 change(s), 1 breaking.**" in markdown
+    breaking_at = markdown.index("### Breaking changes (1)")
+    other_at = markdown.index("### Other changes (1)")
+    assert breaking_at < markdown.index("`parameter-removed`") < other_at
+    assert other_at < markdown.index("`parameter-added-optional`")
+    assert (
+        "| `parameter-removed` | POST /jobs/{jobId}: query parameter 'limit' was removed |"
+        in markdown
+    )
+
+
+def test_markdown_of_no_changes_says_so() -> None:
+    markdown = as_markdown(DiffReport("specs/anon.yaml@HEAD~1", "specs/anon.yaml", []))
+    heading = "## API changes: `specs/anon.yaml@HEAD~1` → `specs/anon.yaml`"
+    assert markdown == f"{heading}\n\nNo changes."
+
+
+def test_markdown_cells_cannot_break_the_table() -> None:
+    change = Change("operation-added", False, "GET /a|b <script>", None, "/paths/~1a|b`x", None, 3)
+    row = as_markdown(DiffReport("old", "new", [change])).splitlines()[-1]
+    assert (
+        row
+        == "| `operation-added` | GET /a\\|b &lt;script&gt; | - | `` /paths/~1a\\|b`x `` (line 3) |"
+    )
+
+
+def test_exit_code_fails_only_on_breaking_changes_when_asked(mixed: DiffReport) -> None:
+    harmless = DiffReport(mixed.old, mixed.new, [c for c in mixed.changes if not c.breaking])
+    assert exit_code(mixed, "breaking") == 1
+    assert exit_code(mixed, None) == 0
+    assert exit_code(harmless, "breaking") == 0
+    with pytest.raises(SpecgenError, match="--fail-on takes 'breaking'"):
+        exit_code(mixed, "everything")
+
+
+def test_breaking_lists_the_breaking_changes(mixed: DiffReport) -> None:
+    assert [c.kind for c in mixed.breaking] == ["parameter-removed"]
+    assert LIMIT["name"] in mixed.breaking[0].message
