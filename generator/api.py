@@ -74,6 +74,21 @@ def validate_loaded(spec: LoadedSpec) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
+def load_and_validate(targets: Sequence[Path]) -> tuple[list[LoadedSpec], list[SpecReport]]:
+    """The specs named by ``targets`` that could be read, and a report for every one of them."""
+    loaded: list[LoadedSpec] = []
+    reports: list[SpecReport] = []
+    for path in expand_targets(targets or (DEFAULT_SPECS,)):
+        try:
+            spec = load_spec(path)
+        except LoadError as exc:
+            reports.append(SpecReport(path, load_error=exc))
+            continue
+        reports.append(SpecReport(path, findings=validate_loaded(spec)))
+        loaded.append(spec)
+    return loaded, reports
+
+
 def validate(targets: Sequence[Path] = (DEFAULT_SPECS,)) -> list[SpecReport]:
     """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`."""
     return [validate_spec(path) for path in expand_targets(targets or (DEFAULT_SPECS,))]
@@ -111,17 +126,7 @@ def generate(
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
-    loaded: list[tuple[LoadedSpec, SpecReport]] = []
-    reports: list[SpecReport] = []
-    for path in expand_targets(targets or (DEFAULT_SPECS,)):
-        try:
-            spec = load_spec(path)
-        except LoadError as exc:
-            reports.append(SpecReport(path, load_error=exc))
-            continue
-        report = SpecReport(path, findings=validate_loaded(spec))
-        reports.append(report)
-        loaded.append((spec, report))
+    loaded, reports = load_and_validate(targets)
     result = GenerateResult(reports)
     if result.blocked:
         return result
@@ -132,7 +137,7 @@ def generate(
     names: dict[str, Path] = {}
     rendered: dict[str, str] = {}
     packages: list[tuple[str, Path]] = []
-    for spec, _ in loaded:
+    for spec in loaded:
         api = build_api(spec, models_templates)
         if api.name in names:
             raise SpecgenError(
@@ -281,16 +286,7 @@ def bundle(targets: Sequence[Path], out: Path, form: str = "json") -> BundleResu
     from generator.bundle import dumps, json_schema, openapi_bundle
     from generator.emit import atomic_write
 
-    loaded: list[LoadedSpec] = []
-    reports: list[SpecReport] = []
-    for path in expand_targets(targets or (DEFAULT_SPECS,)):
-        try:
-            spec = load_spec(path)
-        except LoadError as exc:
-            reports.append(SpecReport(path, load_error=exc))
-            continue
-        reports.append(SpecReport(path, findings=validate_loaded(spec)))
-        loaded.append(spec)
+    loaded, reports = load_and_validate(targets)
     result = BundleResult(reports)
     if result.blocked:
         return result
