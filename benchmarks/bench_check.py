@@ -36,7 +36,7 @@ What it does, in one run and on the same exchanges:
 openapi-core cannot be installed next to specgen (it wants openapi-spec-validator < 0.9, specgen
 pins 0.9), so it runs in a child process with the interpreter given by --openapi-core-python (or
 $BENCH_OPENAPI_CORE_PYTHON), e.g. a virtualenv made with ``python -m venv --system-site-packages
-/tmp/oc && /tmp/oc/bin/pip install openapi-core``. Without one, its row is left out.
+.venv-oc && .venv-oc/bin/pip install openapi-core``. Without one, its row is left out.
 """
 
 from __future__ import annotations
