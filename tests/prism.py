@@ -23,6 +23,7 @@ is POSIX-only (it uses ``fcntl`` and process groups).
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -61,8 +62,14 @@ def _environment() -> dict[str, str]:
 
 
 def _installed() -> bool:
-    """Whether ``node_modules`` holds an install at least as new as the lock file."""
+    """Whether ``node_modules`` holds every pinned tool, installed since the lock file changed."""
     if not (PRISM.exists() and INSTALL_MARKER.exists()):
+        return False
+    # `npm install --package-lock-only` refreshes the marker without installing: check the tools too.
+    wanted = json.loads((ROOT / "package.json").read_text(encoding="utf-8")).get(
+        "devDependencies", {}
+    )
+    if any(not (ROOT / "node_modules" / name / "package.json").exists() for name in wanted):
         return False
     return INSTALL_MARKER.stat().st_mtime >= PACKAGE_LOCK.stat().st_mtime
 
