@@ -249,3 +249,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecursionError:
         print("specgen: input nested too deeply to process", file=sys.stderr)
         return EXIT_USAGE
+    except Exception as exc:  # a bug of specgen's: still one line, never a traceback
+        print(
+            f"specgen: internal error: {type(exc).__name__}: {exc} (please report)", file=sys.stderr
+        )
+        return EXIT_USAGE

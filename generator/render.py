@@ -14,7 +14,6 @@ import sys
 import tempfile
 import textwrap
 from collections.abc import Mapping
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -33,10 +32,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 def default_templates() -> Path:
     """The templates shipped with specgen: ``templates/`` of the checkout, or the installed copy."""
-    checkout = Path(__file__).resolve().parent.parent / "templates"
-    if (checkout / "python").is_dir():
-        return checkout
-    return Path(str(resources.files("generator.templates")))
+    package = Path(__file__).resolve().parent
+    # An installed wheel places them inside the package, as ``generator/templates`` (see
+    # pyproject.toml); a checkout (or an editable install) keeps them at the repository root.
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "python").is_dir():
+            return candidate
+    raise SpecgenError(f"specgen's templates are missing (looked in {package})")
 
 
 def pystr(value: object) -> str:
