@@ -22,7 +22,6 @@ these consumers.
 
 from __future__ import annotations
 
-import fcntl
 import importlib.resources
 import json
 import os
@@ -33,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.prism import INSTALL_MARKER, PACKAGE_LOCK, PRISM, ROOT
+from tests.prism import PRISM, ROOT, ensure_prism
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
 OPENAPI_TYPESCRIPT = NODE_BIN / "openapi-typescript"
@@ -118,42 +117,16 @@ def run(command: Sequence[str | Path], *, cwd: Path = ROOT, timeout: float = TIM
 # -- Node: openapi-typescript and tsc ------------------------------------------------------------
 
 
-def _node_tools_installed() -> bool:
-    """Whether ``node_modules`` has every tool, from an install at least as new as the lock file."""
-    if not all(tool.exists() for tool in NODE_TOOLS) or not INSTALL_MARKER.exists():
-        return False
-    return INSTALL_MARKER.stat().st_mtime >= PACKAGE_LOCK.stat().st_mtime
-
-
 def ensure_node_tools() -> None:
-    """Install the pinned Node tools with ``npm ci`` unless they are installed and up to date.
+    """Install the pinned Node tools (``npm ci``) unless they are installed and up to date.
 
-    The same mechanism as :func:`tests.prism.ensure_prism` (and the same lock, so the two never
-    install at once), generalised to every tool in :data:`NODE_TOOLS`: a ``node_modules`` that
-    lacks one of them is reinstalled even when it looks newer than ``package-lock.json`` (as it
-    does after ``npm install --package-lock-only``, which rewrites npm's install marker).
+    :func:`tests.prism.ensure_prism` installs every devDependency of package.json, these tools
+    included; this only checks that the ones the bundle tests run are there.
 
     Raises:
         RuntimeError: npm is not on ``PATH``, ``npm ci`` failed, or it did not install every tool.
     """
-    if _node_tools_installed():
-        return
-    npm = shutil.which("npm")
-    if npm is None:
-        raise RuntimeError(
-            "npm is not on PATH: install Node.js and npm to run the bundle consumer tests "
-            f"(they run `npm ci` in {ROOT})."
-        )
-    with PACKAGE_LOCK.open("rb") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if _node_tools_installed():  # Another process installed them while we waited.
-            return
-        # No install scripts: none of the tools needs one (see ensure_prism).
-        installed = run(
-            [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"]
-        )
-        if not installed.ok:
-            raise RuntimeError(str(installed))
+    ensure_prism()
     missing = [tool.name for tool in NODE_TOOLS if not tool.exists()]
     if missing:
         raise RuntimeError(
