@@ -90,36 +90,122 @@ _CoreResolver.add_implicit_resolver(
 )
 
 
-class _PyComposer(
-    yaml.reader.Reader,
-    yaml.scanner.Scanner,
-    yaml.parser.Parser,
-    yaml.composer.Composer,
-    _CoreResolver,
-):
-    """PyYAML's node composer with the core resolver; no constructor, so no object is ever built."""
+class _PyEvents(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser):
+    """PyYAML's pure-Python event parser: no composer and no constructor, so nothing is built."""
 
     def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        _CoreResolver.__init__(self)
 
 
 if yaml.__with_libyaml__:
     from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
-    class _CComposer(_CParser, _CoreResolver):
-        """The same composer on libyaml, several times faster on large specs."""
-
-        def __init__(self, stream: str) -> None:
-            _CParser.__init__(self, stream)
-            _CoreResolver.__init__(self)
-
-    _Composer: Any = _CComposer
+    #: libyaml's parser, several times faster on large specs. Only its events are used: specgen
+    #: composes the nodes itself, so its own limits apply before any of the parser's.
+    _Events: Any = _CParser
 else:  # pragma: no cover - PyYAML built without libyaml
-    _Composer = _PyComposer
+    _Events = _PyEvents
+
+_RESOLVER: Any = _CoreResolver()
+
+
+def _compose(events: Any, path: Path) -> Node | None:
+    """The single document of ``events`` as a node graph, composed without recursion.
+
+    Nesting is counted here, at each collection's start, so a deep file fails with specgen's error
+    (located where the limit is crossed) long before any parser or Python's stack has a limit to hit.
+    """
+    events.get_event()  # StreamStartEvent
+    if events.check_event(yaml.StreamEndEvent):
+        return None
+    events.get_event()  # DocumentStartEvent
+    anchors: dict[str, Node] = {}
+    # Each open collection with the items read so far (a mapping's are flat: key, value, ...).
+    stack: list[tuple[Node, list[Node]]] = []
+    root: Node | None = None
+    while root is None:
+        event: Any = events.get_event()
+        node: Node | None = None
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            node, items = stack.pop()
+            if isinstance(node, MappingNode):
+                node.value = list(zip(items[::2], items[1::2], strict=True))
+            else:
+                node.value = items
+            node.end_mark = event.end_mark
+        elif isinstance(event, yaml.AliasEvent):
+            if event.anchor not in anchors:
+                raise _located(path, f"found undefined alias {event.anchor!r}", event.start_mark)
+            node = anchors[event.anchor]
+        else:
+            if event.anchor is not None and event.anchor in anchors:
+                raise _located(path, f"found duplicate anchor {event.anchor!r}", event.start_mark)
+            if isinstance(event, yaml.ScalarEvent):
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _RESOLVER.resolve(ScalarNode, event.value, event.implicit)
+                # libyaml's events carry marks of its own type, which nodes accept all the same.
+                start: Any = event.start_mark
+                end: Any = event.end_mark
+                node = ScalarNode(tag, event.value, start, end, event.style)
+            else:
+                if len(stack) >= MAX_DEPTH:
+                    raise _located(
+                        path, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+                    )
+                kind = SequenceNode if isinstance(event, yaml.SequenceStartEvent) else MappingNode
+                tag = event.tag
+                if tag is None or tag == "!":
+                    tag = _RESOLVER.resolve(kind, None, event.implicit)
+                collection = kind(tag, [], event.start_mark, None, event.flow_style)
+                if event.anchor is not None:
+                    anchors[event.anchor] = collection
+                stack.append((collection, []))
+                continue
+            if event.anchor is not None:
+                anchors[event.anchor] = node
+        if stack:
+            stack[-1][1].append(node)
+        else:
+            root = node
+    events.get_event()  # DocumentEndEvent
+    if not events.check_event(yaml.StreamEndEvent):
+        raise _located(
+            path, "malformed YAML: expected a single document", events.get_event().start_mark
+        )
+    return root
+
+
+def _events(text: str) -> Any:
+    """An event parser for ``text``: libyaml's, unless a line nests flow collections too deep.
+
+    Before libyaml hands over an event it may scan up to 1024 characters of the line ahead (a
+    possible implicit key), and it refuses flow nesting past its own limit while doing so. Such a
+    line goes to the pure-Python parser, which has no limit of its own, so that specgen's applies.
+    """
+    if _Events is not _PyEvents and ("[" in text or "{" in text):
+        for line in text.splitlines():
+            if line.count("[") + line.count("{") > MAX_DEPTH and _flow_depth(line) > MAX_DEPTH:
+                return _PyEvents(text)
+    return _Events(text)
+
+
+def _flow_depth(line: str) -> int:
+    """How deep brackets nest on ``line`` (quotes ignored: an over-estimate is harmless here)."""
+    depth = deepest = 0
+    for char in line:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
+def _located(path: Path, message: str, mark: Any) -> LoadError:
+    return LoadError(message, path, mark.line + 1, mark.column + 1)
 
 
 def load_document(path: Path) -> Document:
@@ -146,9 +232,9 @@ def load_document(path: Path) -> Document:
 
 def parse_document(text: str, path: Path) -> Document:
     """Parse YAML/JSON ``text`` that came from ``path`` (used in messages)."""
-    composer = _Composer(text)
+    events = _events(text)
     try:
-        root = composer.get_single_node()
+        root = _compose(events, path)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -156,10 +242,8 @@ def parse_document(text: str, path: Path) -> Document:
         raise LoadError(f"malformed YAML: {problem}", path, line, col) from None
     except yaml.YAMLError as exc:
         raise LoadError(f"malformed YAML: {exc}", path) from None
-    except RecursionError:
-        raise LoadError(f"nesting deeper than {MAX_DEPTH} levels", path) from None
     finally:
-        composer.dispose()
+        events.dispose()
     if root is None:
         raise LoadError("empty file, expected a YAML or JSON document", path, 1, 1)
     builder = _Builder(path)
