@@ -121,6 +121,8 @@ def generate(
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
     rendered and formatted before the first file is touched.
     """
+    from generator.codegate import check_generated
+    from generator.ir import Api
     from generator.parse import build_api
     from generator.render import default_templates, environment, format_sources, render_package
 
@@ -137,8 +139,10 @@ def generate(
     names: dict[str, Path] = {}
     rendered: dict[str, str] = {}
     packages: list[tuple[str, Path]] = []
+    apis: dict[str, Api] = {}
     for spec in loaded:
         api = build_api(spec, models_templates)
+        apis[api.name] = api
         if api.name in names:
             raise SpecgenError(
                 f"{spec.root.path} and {names[api.name]} both become package {api.name!r}"
@@ -148,6 +152,9 @@ def generate(
         for name, text in render_package(api, env).items():
             rendered[f"{api.name}/{name}"] = text
     formatted = format_sources(rendered)
+    for path, text in formatted.items():
+        package, _, module = path.partition("/")
+        check_generated(apis[package], module, text, names[package])
     output = Output(out)
     built = [
         Package(

@@ -17,6 +17,7 @@ from typing import Any
 
 from generator.errors import SpecgenError
 from generator.ir import NamedSchema
+from generator.model_input import prepare, restore_text
 
 
 @dataclass(frozen=True)
@@ -30,28 +31,21 @@ class ModelsModule:
     root_annotations: Mapping[str, str]
 
 
-def generate_models(
-    schemas: tuple[NamedSchema, ...], title: str, template_dir: Path
-) -> ModelsModule:
+def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> ModelsModule:
     """Run datamodel-code-generator on ``schemas`` and describe the module it wrote."""
     # Imported here: it is slow to import, and only generation needs it.
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
 
-    document = {
-        "openapi": "3.1.0",
-        "info": {"title": title, "version": "0"},
-        "paths": {},
-        "components": {"schemas": {named.class_name: named.schema for named in schemas}},
-    }
+    given = prepare(schemas)
     with warnings.catch_warnings():
         # It warns about constraints pydantic cannot take (a pattern on a UUID field); the payload
         # conformance checks still apply them, so the warning is noise here.
         warnings.simplefilter("ignore")
         try:
             source = generate(
-                document,
+                given.document,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
@@ -72,12 +66,16 @@ def generate_models(
                 # lower-cases hosts) and rejects relative references real APIs send.
                 type_mappings=["string+uri=string", "string+uri-reference=string"],
                 formatters=[],
+                # Defence in depth: the allowlisted input has no remote refs to resolve anyway.
+                allow_remote_refs=False,
+                aliases=given.aliases,
             )
         except Exception as exc:  # its errors are many and undocumented; keep the message
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
-    return describe(_strip_header(source), {named.class_name for named in schemas})
+    source = restore_text(_strip_header(source), given)
+    return describe(source, {named.class_name for named in schemas})
 
 
 def describe(source: str, expected: set[str]) -> ModelsModule:
@@ -121,7 +119,8 @@ class _Qualify(ast.NodeTransformer):
 
 def _strip_header(source: str) -> str:
     # The tool's header names its input ("<stdin>"); the package docstring says where models come from.
-    lines = source.splitlines()
+    # Split on newlines only: str.splitlines() also splits inside literals (U+2028, U+0085, U+001C).
+    lines = source.split("\n")
     while lines and lines[0].startswith("#"):
         lines.pop(0)
     return "\n".join(lines).lstrip("\n") + "\n"

@@ -175,6 +175,8 @@ class Api:
     version: str
     description: str
     spec_file: str
+    #: The User-Agent header: ASCII token characters only, whatever the spec's version holds.
+    user_agent: str
     servers: tuple[Server, ...]
     security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]

@@ -7,9 +7,11 @@ then only lay the result out.
 
 from __future__ import annotations
 
+import builtins
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from generator import pointer as jp
 from generator.conform import iter_operations, operation_parameters
@@ -33,10 +35,19 @@ from generator.naming import Scope, identifier
 from generator.refs import LoadedSpec
 from generator.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
 
+#: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
+_TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 #: Constructor arguments every client has; server variables and credentials must not take them.
 _CLIENT_ARGUMENTS = frozenset(
     {"self", "base_url", "timeout", "transport", "http_client", "headers", "follow_redirects"}
+    # What the constructor's body calls: a server variable named `str` would hide it.
+    | {"str", "base64", "pair", "httpx"}
+)
+#: Names a method may not take: what the client classes define, and every builtin, because a
+#: method named `list` or `str` hides that type from the annotations of the methods after it.
+_RESERVED_METHODS = frozenset(
+    {"close", "aclose", "base_url", *(name for name in dir(builtins) if not name.startswith("_"))}
 )
 #: Header parameters OpenAPI says to ignore: httpx and the auth settings own them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
@@ -55,9 +66,7 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
     # Bodies are named in a first pass so model generation sees every schema at once.
     bodies = name_bodies(spec, collector)
     schemas = tuple(collector.definitions.values())
-    models = generate_models(
-        schemas, _text(spec.data.get("info", {}).get("title")), models_template_dir
-    )
+    models = generate_models(schemas, models_template_dir)
     info = spec.data.get("info", {})
     module_scope = Scope(_CLIENT_ARGUMENTS)
     schemes = _security_schemes(spec, module_scope)
@@ -67,12 +76,22 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
         version=_text(info.get("version")),
         description=_text(info.get("description")),
         spec_file=spec.root.path.name,
+        user_agent=user_agent(identifier(spec.name), _text(info.get("version"))),
         servers=_servers(spec, module_scope),
         security_schemes=schemes,
         operations=_operations(spec, bodies, models, schemes),
         schemas=schemas,
         models_source=models.source,
     )
+
+
+def user_agent(package: str, version: str) -> str:
+    """``specgen-<package>/<version>``, the version percent-encoded to an HTTP token.
+
+    httpx sends header values as ASCII, and a space or control character would change the header's
+    meaning, so anything but a token character is encoded.
+    """
+    return f"specgen-{package}/{quote(version, safe=_TOKEN_CHARACTERS) or '0'}"
 
 
 def _text(value: Any) -> str:
@@ -188,7 +207,7 @@ def _operations(
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
-    method_scope = Scope({"close", "aclose"})
+    method_scope = Scope(_RESERVED_METHODS)
     known_schemes = {scheme.name for scheme in schemes}
     result = []
     for op in iter_operations(spec):

@@ -1,14 +1,13 @@
 """Render the intermediate representation through Jinja templates into formatted Python source.
 
 Templates see an :class:`~generator.ir.Api` and the helpers below, nothing else. Spec-derived text
-reaches the code only through :func:`pystr` (literals) and :func:`docstring` (docstrings), so nothing
+reaches the code only through :mod:`generator.quoting` (literals and docstrings), so nothing
 a spec says can break out of a string. The result is formatted by ruff with fixed settings, so the
 output is the same whatever configuration the machine or the user has.
 """
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,14 +19,13 @@ import jinja2
 
 from generator.errors import SpecgenError
 from generator.ir import Api, Operation, Server, UrlPart
+from generator.quoting import docstring, pystr
 
 #: ruff settings for generated code, independent of any configuration file around the output.
 RUFF_SETTINGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 #: Fixes applied before formatting: sorted imports, unused imports dropped, modern syntax.
 RUFF_FIXES = ("--select", "I,F401,UP", "--fix", "--unsafe-fixes")
 _DOC_WIDTH = 92
-#: Characters a source file cannot hold as they are (NUL, other controls); newlines and tabs can.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def default_templates() -> Path:
@@ -39,34 +37,6 @@ def default_templates() -> Path:
         if (candidate / "python").is_dir():
             return candidate
     raise SpecgenError(f"specgen's templates are missing (looked in {package})")
-
-
-def pystr(value: object) -> str:
-    """A Python string literal holding ``value`` exactly, whatever characters it contains."""
-    return repr(str(value))
-
-
-def docstring(text: str, indent: int = 4) -> str:
-    """A triple-quoted docstring of ``text``, wrapped, with quotes and backslashes escaped."""
-    pad = " " * indent
-    paragraphs = [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
-    lines: list[str] = []
-    for paragraph in paragraphs:
-        if lines:
-            lines.append("")
-        if paragraph.startswith(("Args:", "Returns:", "Raises:")) or "\n    " in paragraph:
-            lines.extend(paragraph.splitlines())  # already laid out by the template
-        else:
-            lines.extend(textwrap.wrap(" ".join(paragraph.split()), _DOC_WIDTH - indent) or [""])
-    body = "\n".join(f"{pad}{line}" if line else "" for line in lines)
-    body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", body)
-    if len(lines) == 1:
-        single = body.strip()
-        if single.endswith('"'):
-            single += " "
-        return f'"""{single}"""'
-    return f'"""{body.lstrip()}\n{pad}"""'
 
 
 def join_expr(parts: tuple[UrlPart, ...], wrap: str = "{}") -> str:

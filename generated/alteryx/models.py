@@ -28,19 +28,15 @@ class JobMessage(BaseModel):
 
 
 class GetJobMessagesResponse200(RootModel[list[JobMessage]]):
-    """
-    All messages of the job.
-    """
+    """All messages of the job."""
 
     root: list[JobMessage]
-    """
-    All messages of the job.
-    """
+    """All messages of the job."""
 
 
 class Job(BaseModel):
-    """
-    A job and its current state. With includeMessages=false the reduced object has no messages.
+    """A job and its current state. With includeMessages=false the reduced object has no
+    messages.
     """
 
     model_config = ConfigDict(

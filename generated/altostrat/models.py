@@ -11,18 +11,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Job(BaseModel):
-    """
-    A job and its current state.
-    """
+    """A job and its current state."""
 
     model_config = ConfigDict(
         populate_by_name=True,
     )
     id: UUID | None = None
     token: Annotated[str | None, Field(examples=["jobTokenExample"])] = None
-    """
-    Base62 encoded job UUID, used in log messages/urls.
-    """
+    """Base62 encoded job UUID, used in log messages/urls."""
     site_id: UUID | None = None
     idempotency_key: Annotated[str | None, Field(examples=["some-idempotency-key-uuid-or-id"])] = (
         None
@@ -46,10 +42,6 @@ class Job(BaseModel):
             ]
         ),
     ] = None
-    """
-    Relative URL to view logs related to this job in the UI.
-    """
+    """Relative URL to view logs related to this job in the UI."""
     script: str | None = None
-    """
-    The actual script payload associated with the job. Included in GET specific job details.
-    """
+    """The actual script payload associated with the job. Included in GET specific job details."""

@@ -11,8 +11,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class JobConfigJson(BaseModel):
-    """
-    The job's configuration. The page documents only `object`; its example shows workflowExecutionOrder, described here, and other members are allowed.
+    """The job's configuration. The page documents only `object`; its example shows
+    workflowExecutionOrder, described here, and other members are allowed.
     """
 
     model_config = ConfigDict(
@@ -36,6 +36,6 @@ class Job(BaseModel):
     created_by_user_id: Annotated[UUID, Field(alias="createdByUserId")]
     updated_by_user_id: Annotated[UUID | None, Field(alias="updatedByUserId")]
     job_config_json: Annotated[JobConfigJson, Field(alias="jobConfigJson")]
-    """
-    The job's configuration. The page documents only `object`; its example shows workflowExecutionOrder, described here, and other members are allowed.
+    """The job's configuration. The page documents only `object`; its example shows
+    workflowExecutionOrder, described here, and other members are allowed.
     """

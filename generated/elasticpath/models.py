@@ -33,8 +33,8 @@ class Link(BaseModel):
 
 
 class Job(BaseModel):
-    """
-    A job. The page documents the Job schema by its examples only (no formats, enums or required members), so each property takes its type from them.
+    """A job. The page documents the Job schema by its examples only (no formats, enums or
+    required members), so each property takes its type from them.
     """
 
     model_config = ConfigDict(

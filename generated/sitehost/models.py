@@ -14,13 +14,9 @@ class JobLog(BaseModel):
         populate_by_name=True,
     )
     date: str | None = None
-    """
-    Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339).
-    """
+    """Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339)."""
     level: str | None = None
-    """
-    The log level, a number sent as a string (e.g. "3").
-    """
+    """The log level, a number sent as a string (e.g. "3")."""
     message: str | None = None
 
 
@@ -30,24 +26,16 @@ class Job(BaseModel):
     )
     state: Annotated[str | None, Field(examples=["Completed"])] = None
     created: Annotated[str | None, Field(examples=["2025-02-17 10:42:58"])] = None
-    """
-    Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339).
-    """
+    """Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339)."""
     started: str | None = None
-    """
-    Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339).
-    """
+    """Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339)."""
     completed: str | None = None
-    """
-    Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339).
-    """
+    """Local time written as "YYYY-MM-DD HH:MM:SS" (not RFC 3339)."""
     logs: list[JobLog] | None = None
 
 
 class JobResponse(BaseModel):
-    """
-    SiteHost's response envelope around the job.
-    """
+    """SiteHost's response envelope around the job."""
 
     model_config = ConfigDict(
         populate_by_name=True,

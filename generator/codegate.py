@@ -1,0 +1,431 @@
+"""The structural gate every generated module passes before it is written.
+
+Spec text is quoted by :mod:`generator.quoting` and names come from :mod:`generator.naming`, so a spec
+should never be able to add code. This gate does not trust that: it parses each generated module and
+refuses it when it holds anything outside the allowlist below, which is the whole of what specgen's
+templates and datamodel-code-generator (fed by :mod:`generator.model_input`) legitimately write.
+
+Every module:
+  - only printable characters and newlines (no bidi controls, no line separators, no NUL);
+  - imports only of :data:`ALLOWED_IMPORTS`, and only at module level;
+  - every name it reads is bound in the module or is one of :data:`SAFE_BUILTINS` (so no
+    ``__import__``, ``eval``, ``open``, ``getattr``...), and no dunder attribute but
+    :data:`SAFE_DUNDERS`; no ``global``, ``nonlocal``, ``del``;
+  - identifiers Python reads as they are written (NFKC-stable), so two names never merge.
+The models module, in addition, has only the shapes of a models module: class definitions whose
+bodies are docstrings, annotated fields and assignments with literal values, calls only to the
+constructors in :data:`MODEL_CONSTRUCTORS`, and no functions but the open-enum hook.
+"""
+
+from __future__ import annotations
+
+import ast
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.errors import SpecgenError
+from generator.ir import Api
+
+#: Modules generated code may import (``None`` in a relative import is the package itself).
+ALLOWED_IMPORTS = frozenset(
+    {
+        "__future__",
+        "base64",
+        "collections.abc",
+        "datetime",
+        "decimal",
+        "enum",
+        "httpx",
+        "logging",
+        "pydantic",
+        "types",
+        "typing",
+        "urllib.parse",
+        "uuid",
+    }
+)
+ALLOWED_RELATIVE = frozenset({None, "client", "errors", "models"})
+#: Builtins generated code may use; anything else (``eval``, ``open``, ``getattr``...) is refused.
+SAFE_BUILTINS = frozenset(
+    {
+        "None",
+        "True",
+        "False",
+        "bool",
+        "bytes",
+        "classmethod",
+        "dict",
+        "float",
+        "frozenset",
+        "int",
+        "isinstance",
+        "len",
+        "list",
+        "object",
+        "repr",
+        "set",
+        "str",
+        "super",
+        "tuple",
+        "type",
+        "BaseException",
+        "Exception",
+    }
+)
+#: Dunder attributes generated code may touch (the open-enum hook, error messages).
+SAFE_DUNDERS = frozenset({"__name__", "__new__", "__init__"})
+#: Calls a models module may make: pydantic's and the standard library's constructors.
+MODEL_CONSTRUCTORS = frozenset(
+    {"Field", "ConfigDict", "AliasChoices", "AliasPath", "StringConstraints", "Decimal"}
+)
+#: Names a models module may use in annotations and bases besides its own classes.
+MODEL_TYPE_NAMES = frozenset(
+    {
+        "Annotated",
+        "Any",
+        "Literal",
+        "Optional",
+        "Union",
+        "BaseModel",
+        "RootModel",
+        "StrEnum",
+        "IntEnum",
+        "Enum",
+        "UUID",
+        "AwareDatetime",
+        "NaiveDatetime",
+        "AnyUrl",
+        "EmailStr",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+        "Decimal",
+        "bool",
+        "bytes",
+        "dict",
+        "float",
+        "int",
+        "list",
+        "set",
+        "str",
+        "tuple",
+        "frozenset",
+        "object",
+        "None",
+    }
+)
+#: The only functions a models module may define (the open-enum hook of specgen's Enum template).
+MODEL_FUNCTIONS = frozenset({"_missing_"})
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a module was refused: the line, the class or function it is in, and what was found."""
+
+    line: int
+    context: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f" in {self.context}" if self.context else ""
+        return f"line {self.line}{where}: {self.reason}"
+
+
+class GateError(Exception):
+    """A generated module that holds something outside the allowlist."""
+
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(str(refusal))
+        self.refusal = refusal
+
+
+def check_module(source: str, models: bool = False) -> None:
+    """Raise :class:`GateError` unless ``source`` holds only what generated code may hold."""
+    for number, line in enumerate(source.split("\n"), 1):
+        if not line.isprintable():
+            bad = next(char for char in line if not char.isprintable())
+            raise GateError(Refusal(number, None, f"raw character U+{ord(bad):04X} in the source"))
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise GateError(Refusal(exc.lineno or 0, None, f"not valid Python ({exc.msg})")) from None
+    _Generic(tree).visit(tree)
+    if models:
+        _check_models(tree)
+
+
+class _Generic(ast.NodeVisitor):
+    """The rules for every module (see the module docstring)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.bound = _bound_names(tree) | SAFE_BUILTINS
+        self.context: list[str] = []
+
+    def refuse(self, node: ast.AST, reason: str) -> GateError:
+        context = ".".join(self.context) or None
+        return GateError(Refusal(getattr(node, "lineno", 0), context, reason))
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        self._named(node, node.name)
+        self.context.append(node.name)
+        self.generic_visit(node)
+        self.context.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        self._function(node)
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        self._function(node)
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        self._named(node, node.name)
+        self.context.append(node.name)
+        self.generic_visit(node)
+        self.context.pop()
+
+    def visit_Import(self, node: ast.Import) -> None:
+        if self.context:
+            raise self.refuse(node, "an import inside a function or class")
+        for alias in node.names:
+            if alias.name not in ALLOWED_IMPORTS:
+                raise self.refuse(node, f"an import of {alias.name!r}")
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if self.context:
+            raise self.refuse(node, "an import inside a function or class")
+        allowed = (
+            node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
+        )
+        if not allowed or node.level > 1 or any(alias.name == "*" for alias in node.names):
+            raise self.refuse(node, f"an import from {'.' * node.level}{node.module or ''!s}")
+
+    def visit_Name(self, node: ast.Name) -> None:
+        self._named(node, node.id)
+        if isinstance(node.ctx, ast.Load) and node.id not in self.bound:
+            raise self.refuse(node, f"the name {node.id!r}, which nothing in the module defines")
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        self._named(node, node.attr)
+        if node.attr.startswith("__") and node.attr not in SAFE_DUNDERS:
+            raise self.refuse(node, f"the attribute {node.attr!r}")
+        self.generic_visit(node)
+
+    def visit_keyword(self, node: ast.keyword) -> None:
+        if node.arg is not None:
+            self._named(node, node.arg)
+        self.generic_visit(node)
+
+    def visit_arg(self, node: ast.arg) -> None:
+        self._named(node, node.arg)
+        self.generic_visit(node)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        raise self.refuse(node, "a global statement")
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        raise self.refuse(node, "a nonlocal statement")
+
+    def visit_Delete(self, node: ast.Delete) -> None:
+        raise self.refuse(node, "a del statement")
+
+    def _named(self, node: ast.AST, name: str) -> None:
+        if unicodedata.normalize("NFKC", name) != name:
+            raise self.refuse(node, f"the identifier {name!r}, which Python reads as another name")
+
+
+def _bound_names(tree: ast.Module) -> set[str]:
+    """Every name the module binds anywhere: imports, definitions, assignments, parameters."""
+    bound: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            bound.add(node.id)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                bound.add((alias.asname or alias.name).split(".")[0])
+        elif isinstance(node, ast.ExceptHandler) and node.name:
+            bound.add(node.name)
+    return bound
+
+
+# -- the shapes of a models module ---------------------------------------------------------------------
+
+
+def _check_models(tree: ast.Module) -> None:
+    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    checker = _ModelShapes(classes)
+    for index, statement in enumerate(tree.body):
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            continue
+        if index == 0 and _is_text(statement):
+            continue
+        if isinstance(statement, ast.ClassDef):
+            checker.class_def(statement)
+        elif _is_rebuild(statement, classes):
+            continue
+        else:
+            raise checker.refuse(statement, None, f"a {type(statement).__name__} at module level")
+
+
+def _is_text(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
+    """``Model.model_rebuild()``, which datamodel-code-generator writes for forward references."""
+    if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
+        return False
+    call = node.value
+    return (
+        not call.args
+        and not call.keywords
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "model_rebuild"
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id in classes
+    )
+
+
+class _ModelShapes:
+    def __init__(self, classes: set[str]) -> None:
+        self.classes = classes
+        self.types = MODEL_TYPE_NAMES | classes
+
+    @staticmethod
+    def refuse(node: ast.AST, context: str | None, reason: str) -> GateError:
+        return GateError(Refusal(getattr(node, "lineno", 0), context, reason))
+
+    def class_def(self, node: ast.ClassDef) -> None:
+        if node.decorator_list or node.keywords:
+            raise self.refuse(node, node.name, "a class with decorators or keywords")
+        for base in node.bases:
+            self.type_expr(base, node.name)
+        for statement in node.body:
+            if _is_text(statement) or isinstance(statement, ast.Pass):
+                continue
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                self.type_expr(statement.annotation, node.name)
+                if statement.value is not None:
+                    self.value(statement.value, node.name)
+            elif (
+                isinstance(statement, ast.Assign)
+                and len(statement.targets) == 1
+                and isinstance(statement.targets[0], ast.Name)
+            ):
+                self.value(statement.value, node.name)
+            elif isinstance(statement, ast.FunctionDef) and statement.name in MODEL_FUNCTIONS:
+                continue  # the template's own code; the rules for every module apply to it
+            else:
+                raise self.refuse(statement, node.name, f"a {type(statement).__name__} in a model")
+
+    def type_expr(self, node: ast.expr, context: str) -> None:
+        """Annotations and bases: names of types, subscripts, ``|``, literal values, ``Field(...)``."""
+        if isinstance(node, ast.Name):
+            if node.id not in self.types:
+                raise self.refuse(node, context, f"the type name {node.id!r}")
+        elif isinstance(node, ast.Constant):
+            return
+        elif isinstance(node, ast.Subscript):
+            self.type_expr(node.value, context)
+            self.type_expr(node.slice, context)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for element in node.elts:
+                self.type_expr(element, context)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+            self.type_expr(node.left, context)
+            self.type_expr(node.right, context)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+            self.value(node, context)  # a negative number in a Literal
+        elif isinstance(node, ast.Call):
+            self.value(node, context)  # Field(...) inside Annotated
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id not in self.classes:  # an enum member in a Literal
+                raise self.refuse(node, context, f"the type {ast.unparse(node)!r}")
+        else:
+            raise self.refuse(node, context, f"a {type(node).__name__} in an annotation")
+
+    def value(self, node: ast.expr, context: str) -> None:
+        """Defaults and constructor arguments: literals, model classes and their members."""
+        if isinstance(node, ast.Constant):
+            return
+        if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            for element in node.elts:
+                self.value(element, context)
+        elif isinstance(node, ast.Dict):
+            for key in node.keys:
+                if key is not None:
+                    self.value(key, context)
+            for item in node.values:
+                self.value(item, context)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+            if not (
+                isinstance(node.operand, ast.Constant)
+                and isinstance(node.operand.value, (int, float))
+            ):
+                raise self.refuse(node, context, "a sign on something that is not a number")
+        elif isinstance(node, ast.Call):
+            name = node.func.id if isinstance(node.func, ast.Name) else None
+            method = (
+                isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in self.classes
+                and node.func.attr == "model_validate"
+            )
+            if name not in MODEL_CONSTRUCTORS and not method:
+                raise self.refuse(node, context, f"a call to {ast.unparse(node.func)!r}")
+            for argument in node.args:
+                self.value(argument, context)
+            for keyword in node.keywords:
+                if keyword.arg is None:
+                    raise self.refuse(node, context, "a ** argument")
+                self.value(keyword.value, context)
+        elif isinstance(node, ast.Name):
+            if node.id not in self.types:
+                raise self.refuse(node, context, f"the name {node.id!r} as a value")
+        elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            if node.value.id not in self.classes:
+                raise self.refuse(node, context, f"the value {ast.unparse(node)!r}")
+        elif isinstance(node, ast.Lambda) and not node.args.args:
+            self.value(node.body, context)  # default_factory=lambda: Model.model_validate(...)
+        else:
+            raise self.refuse(node, context, f"a {type(node).__name__} as a value")
+
+
+def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
+    """:func:`check_module` on one file of ``api``'s package; a refusal becomes a located error.
+
+    The error names the schema (for a model class) or the operation (for a client method) the
+    refused code came from, at its line in the spec.
+    """
+    if not module.endswith(".py"):
+        return
+    try:
+        check_module(source, models=module == "models.py")
+    except GateError as error:
+        refusal = error.refusal
+        path, line, what = spec, 0, ""
+        parts = (refusal.context or "").split(".")
+        schema = next((s for s in api.schemas if s.class_name == parts[0]), None)
+        operation = next(
+            (op for op in api.operations if len(parts) > 1 and op.method_name == parts[1]), None
+        )
+        if module == "models.py" and schema is not None:
+            path = spec.with_name(schema.source.file)
+            line, what = schema.source.line, f" (schema {schema.source.pointer})"
+        elif operation is not None:
+            path = spec.with_name(operation.source.file)
+            line, what = operation.source.line, f" (operation {operation.operation_id})"
+        raise SpecgenError(
+            f"refusing to write {api.name}/{module}{what}: generated code at {refusal}",
+            path,
+            line,
+        ) from None

@@ -1,0 +1,279 @@
+"""What datamodel-code-generator is given, and how spec text is put back into what it returns.
+
+datamodel-code-generator is a code generator with a large surface: it honours ``x-python-type``,
+``x-python-import``, ``customTypePath`` and ``customBasePath`` (each makes the generated module import
+a module the spec names), resolves ``$ref``, ``$dynamicRef`` and discriminator mappings by fetching
+them, and writes descriptions into docstrings with escaping of its own. None of that may be driven by
+a spec. So it never sees the raw schema:
+
+- :func:`prepare` copies each schema keeping only the keywords listed in :data:`SCHEMA_KEYWORDS`,
+  every ``$ref`` pointing at a model of the same run; free text (descriptions) is replaced by opaque
+  tokens, and property names Python would merge (NFKC normalisation: ``ﬁle`` is ``file``) get an
+  ASCII field name of their own.
+- :func:`restore_text` then rewrites every string literal of the generated module through
+  :mod:`generator.quoting`, putting the texts back: spec text reaches the code through the one quoting
+  function, whatever datamodel-code-generator did with it.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import math
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import SpecgenError
+from generator.ir import NamedSchema
+from generator.naming import snake_case
+from generator.quoting import docstring, pystr
+
+REF_PREFIX = "#/components/schemas/"
+
+#: Keywords whose value is one schema.
+_SCHEMA_VALUED = frozenset({"items", "additionalProperties", "not"})
+#: Keywords whose value is a list of schemas.
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+#: Keywords whose value is a map of names to schemas.
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties"})
+#: Keywords that hold a non-negative integer.
+_COUNTS = frozenset(
+    {"minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"}
+)
+#: Keywords that hold a number.
+_NUMBERS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+#: Keywords that hold a boolean.
+_FLAGS = frozenset({"uniqueItems", "readOnly", "writeOnly", "deprecated", "nullable"})
+#: Keywords that hold JSON data the model keeps as values (literals in the generated code).
+_DATA = frozenset({"enum", "const", "default", "examples", "example"})
+#: Every keyword datamodel-code-generator is shown; anything else (``x-`` extensions, ``$id``,
+#: ``$dynamicRef``, ``customTypePath``, titles) never reaches it.
+SCHEMA_KEYWORDS = frozenset(
+    {
+        *_SCHEMA_VALUED,
+        *_SCHEMA_LISTS,
+        *_SCHEMA_MAPS,
+        *_COUNTS,
+        *_NUMBERS,
+        *_FLAGS,
+        *_DATA,
+        "$ref",
+        "type",
+        "format",
+        "pattern",
+        "required",
+        "description",
+        "discriminator",
+    }
+)
+_TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
+
+
+@dataclass
+class ModelInput:
+    """The document handed to datamodel-code-generator and what is needed to read its output."""
+
+    document: dict[str, Any]
+    #: Opaque token -> the spec text it stands for.
+    texts: dict[str, str] = field(default_factory=dict)
+    #: Property name -> the Python field name to use instead (names Python would merge).
+    aliases: dict[str, str] = field(default_factory=dict)
+    #: Matches every token (they share a stem that occurs nowhere in the input).
+    token: re.Pattern[str] = re.compile("(?!)")
+
+
+def prepare(schemas: Iterable[NamedSchema]) -> ModelInput:
+    """The allowlisted copy of ``schemas`` as an OpenAPI document of components."""
+    named = list(schemas)
+    classes = {schema.class_name for schema in named}
+    # Tokens must not occur in the input, or a spec could forge one: lengthen the stem until unique.
+    dump = json.dumps([s.schema for s in named], ensure_ascii=False, default=str)
+    stem = "specgentext"
+    while stem in dump:
+        stem += "x"
+    copier = _Copier(classes, stem)
+    components = {s.class_name: copier.schema(s.schema) for s in named}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": components},
+    }
+    return ModelInput(
+        document, copier.texts, copier.aliases, re.compile(re.escape(stem) + r"[0-9]{6}z")
+    )
+
+
+class _Copier:
+    def __init__(self, classes: set[str], stem: str) -> None:
+        self.classes = classes
+        self.stem = stem
+        self.texts: dict[str, str] = {}
+        self.aliases: dict[str, str] = {}
+
+    def text(self, value: str) -> str:
+        token = f"{self.stem}{len(self.texts):06d}z"
+        self.texts[token] = value
+        return token
+
+    def schema(self, node: Any) -> Any:
+        if isinstance(node, bool):
+            return node
+        if not isinstance(node, dict):
+            return {}  # not a schema: accepts anything, as the validator reports elsewhere
+        result: dict[str, Any] = {}
+        for key, value in node.items():
+            if key not in SCHEMA_KEYWORDS:
+                continue
+            kept = self.keyword(key, value)
+            if kept is not None:
+                result[key] = kept
+        return result
+
+    def keyword(self, key: str, value: Any) -> Any:
+        if key == "$ref":
+            if not (
+                isinstance(value, str)
+                and value.startswith(REF_PREFIX)
+                and value[len(REF_PREFIX) :] in self.classes
+            ):
+                raise SpecgenError(f"internal: a $ref to {value!r} reached model generation")
+            return value
+        if key in _SCHEMA_VALUED:
+            return self.schema(value)
+        if key in _SCHEMA_LISTS:
+            return [self.schema(item) for item in value] if isinstance(value, list) else None
+        if key in _SCHEMA_MAPS:
+            if not isinstance(value, dict):
+                return None
+            return {self.property_name(name): self.schema(item) for name, item in value.items()}
+        if key in _COUNTS:
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+        if key in _NUMBERS:
+            return value if _finite_number(value) else None
+        if key in _FLAGS:
+            return value if isinstance(value, bool) else None
+        if key in _DATA:
+            return value if _plain_json(value) else None
+        if key == "type":
+            if isinstance(value, str):
+                return value if value in _TYPES else None
+            if isinstance(value, list):
+                kinds = [kind for kind in value if isinstance(kind, str) and kind in _TYPES]
+                return kinds or None
+            return None
+        if key == "required":
+            if not isinstance(value, list):
+                return None
+            return [self.property_name(name) for name in value if isinstance(name, str)]
+        if key in ("format", "pattern"):
+            return value if isinstance(value, str) else None
+        if key == "description":
+            return self.text(value) if isinstance(value, str) and value.strip() else None
+        if key == "discriminator":
+            return self.discriminator(value)
+        return None  # pragma: no cover - every allowlisted keyword is handled above
+
+    def property_name(self, name: str) -> str:
+        """``name``, or an ASCII stand-in when Python would read it as another name (NFKC)."""
+        if unicodedata.normalize("NFKC", name) == name:
+            return name
+        if name not in self.aliases:
+            digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+            self.aliases[name] = f"{snake_case(name)}_{digest}"
+        return name
+
+    def discriminator(self, value: Any) -> Any:
+        if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
+            return None
+        result: dict[str, Any] = {"propertyName": value["propertyName"]}
+        mapping = value.get("mapping")
+        if isinstance(mapping, dict):
+            # Only mappings onto models of this run: anything else would be fetched or guessed.
+            kept = {
+                str(tag): target
+                for tag, target in mapping.items()
+                if isinstance(target, str)
+                and target.startswith(REF_PREFIX)
+                and target[len(REF_PREFIX) :] in self.classes
+            }
+            if kept:
+                result["mapping"] = kept
+        return result
+
+
+def _finite_number(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    return isinstance(value, float) and math.isfinite(value)
+
+
+def _plain_json(value: Any) -> bool:
+    """Whether ``value`` is JSON data without non-finite numbers (which have no Python literal)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, list):
+        return all(_plain_json(item) for item in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_json(v) for k, v in value.items())
+    return value is None or isinstance(value, (str, int, bool))
+
+
+# -- back from datamodel-code-generator ----------------------------------------------------------------
+
+
+def restore_text(source: str, given: ModelInput) -> str:
+    """``source`` with every string literal rewritten by :mod:`generator.quoting`, tokens restored.
+
+    Docstrings (string statements) become :func:`~generator.quoting.docstring`s of their text; every
+    other string literal becomes :func:`~generator.quoting.pystr` of its value. Literals are replaced
+    in place, so the rest of the layout is untouched.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise SpecgenError(f"datamodel-code-generator wrote invalid Python: {exc.msg}") from None
+    docstrings = {
+        id(node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    }
+    lines = source.split("\n")
+    encoded = [line.encode("utf-8") for line in lines]
+    edits: list[tuple[int, int, int, int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        if node.end_lineno is None or node.end_col_offset is None:  # pragma: no cover
+            continue
+        value = given.token.sub(lambda m: given.texts.get(m.group(), m.group()), node.value)
+        if id(node) in docstrings:
+            replacement = docstring(value.strip(), node.col_offset)
+        else:
+            replacement = pystr(value)
+        edits.append(
+            (
+                node.lineno - 1,
+                node.col_offset,
+                node.end_lineno - 1,
+                node.end_col_offset,
+                replacement,
+            )
+        )
+    # Apply from the end so earlier positions stay valid (offsets are in UTF-8 bytes, as ast gives).
+    for start_line, start_col, end_line, end_col, replacement in sorted(edits, reverse=True):
+        head = encoded[start_line][:start_col]
+        tail = encoded[end_line][end_col:]
+        encoded[start_line : end_line + 1] = [head + replacement.encode("utf-8") + tail]
+    result = "\n".join(line.decode("utf-8") for line in encoded)
+    if given.token.search(result):
+        raise SpecgenError("datamodel-code-generator placed a description outside a string literal")
+    return result
