@@ -20,6 +20,8 @@ constructors in :data:`MODEL_CONSTRUCTORS`, and no functions but the open-enum h
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,9 +153,26 @@ def check_module(source: str, models: bool = False) -> None:
         tree = ast.parse(source)
     except SyntaxError as exc:
         raise GateError(Refusal(exc.lineno or 0, None, f"not valid Python ({exc.msg})")) from None
+    _check_identifiers(source)
     _Generic(tree).visit(tree)
     if models:
         _check_models(tree)
+
+
+def _check_identifiers(source: str) -> None:
+    """Refuse names Python normalises (NFKC) on reading: the tree already shows them merged."""
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if (
+            token.type == tokenize.NAME
+            and unicodedata.normalize("NFKC", token.string) != token.string
+        ):
+            raise GateError(
+                Refusal(
+                    token.start[0],
+                    None,
+                    f"the identifier {token.string!r}, which Python reads as another name",
+                )
+            )
 
 
 class _Generic(ast.NodeVisitor):
@@ -168,7 +187,6 @@ class _Generic(ast.NodeVisitor):
         return GateError(Refusal(getattr(node, "lineno", 0), context, reason))
 
     def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self._named(node, node.name)
         self.context.append(node.name)
         self.generic_visit(node)
         self.context.pop()
@@ -180,7 +198,6 @@ class _Generic(ast.NodeVisitor):
         self._function(node)
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self._named(node, node.name)
         self.context.append(node.name)
         self.generic_visit(node)
         self.context.pop()
@@ -202,23 +219,12 @@ class _Generic(ast.NodeVisitor):
             raise self.refuse(node, f"an import from {'.' * node.level}{node.module or ''!s}")
 
     def visit_Name(self, node: ast.Name) -> None:
-        self._named(node, node.id)
         if isinstance(node.ctx, ast.Load) and node.id not in self.bound:
             raise self.refuse(node, f"the name {node.id!r}, which nothing in the module defines")
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
-        self._named(node, node.attr)
         if node.attr.startswith("__") and node.attr not in SAFE_DUNDERS:
             raise self.refuse(node, f"the attribute {node.attr!r}")
-        self.generic_visit(node)
-
-    def visit_keyword(self, node: ast.keyword) -> None:
-        if node.arg is not None:
-            self._named(node, node.arg)
-        self.generic_visit(node)
-
-    def visit_arg(self, node: ast.arg) -> None:
-        self._named(node, node.arg)
         self.generic_visit(node)
 
     def visit_Global(self, node: ast.Global) -> None:
@@ -229,10 +235,6 @@ class _Generic(ast.NodeVisitor):
 
     def visit_Delete(self, node: ast.Delete) -> None:
         raise self.refuse(node, "a del statement")
-
-    def _named(self, node: ast.AST, name: str) -> None:
-        if unicodedata.normalize("NFKC", name) != name:
-            raise self.refuse(node, f"the identifier {name!r}, which Python reads as another name")
 
 
 def _bound_names(tree: ast.Module) -> set[str]:
@@ -389,7 +391,8 @@ class _ModelShapes:
                     raise self.refuse(node, context, "a ** argument")
                 self.value(keyword.value, context)
         elif isinstance(node, ast.Name):
-            if node.id not in self.types:
+            # Model classes (defaults, factories) and the empty containers of default_factory.
+            if node.id not in self.classes | {"list", "dict", "set"}:
                 raise self.refuse(node, context, f"the name {node.id!r} as a value")
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             if node.value.id not in self.classes:

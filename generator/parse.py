@@ -94,6 +94,12 @@ def user_agent(package: str, version: str) -> str:
     return f"specgen-{package}/{quote(version, safe=_TOKEN_CHARACTERS) or '0'}"
 
 
+def _unreserved(name: str, reserved: frozenset[str]) -> str:
+    """The identifier for ``name``, with a trailing underscore when it is reserved (``list_``)."""
+    result = identifier(name)
+    return result + "_" if result in reserved else result
+
+
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
@@ -116,7 +122,11 @@ def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
         variables: dict[str, ServerVariable] = {}
         for name, variable in declared.items():
             # Only the first server's variables become constructor arguments.
-            py_name = scope.claim(identifier(name)) if index == 0 else identifier(name)
+            py_name = (
+                scope.claim(_unreserved(name, _CLIENT_ARGUMENTS))
+                if index == 0
+                else identifier(name)
+            )
             enum = variable.get("enum")
             annotation = (
                 "Literal[" + ", ".join(repr(str(v)) for v in enum) + "]"
@@ -222,7 +232,7 @@ def _operations(
         result.append(
             Operation(
                 operation_id=op.operation_id,
-                method_name=method_scope.claim(identifier(op.operation_id)),
+                method_name=method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS)),
                 http_method=op.method.upper(),
                 path=op.path,
                 path_parts=_url_parts(

@@ -226,7 +226,7 @@ def test_hostile_names_become_valid_distinct_identifiers(hostile: Any) -> None:
     assert url.params.multi_items() == [("job_id", "7"), ("class", "b c")]
     assert seen[0].headers["X-Key"] == "hk"
     assert seen[0].headers["Cookie"] == "session=s1"
-    assert hostile.Client(base_url_2="us", timeout_="v2").base_url == "https://us.example.test/v2"
+    assert hostile.Client(base_url_="us", timeout_="v2").base_url == "https://us.example.test/v2"
 
 
 def test_quotes_in_the_spec_stay_inside_docstrings(hostile: Any) -> None:

@@ -1,0 +1,257 @@
+"""What datamodel-code-generator may be told by a spec (nothing that imports, fetches or merges)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from generator.api import generate
+from generator.ir import NamedSchema, Source
+from generator.model_input import SCHEMA_KEYWORDS, prepare
+from tests.conftest import generate_and_import
+from tests.servers import counting_server
+
+#: Keys datamodel-code-generator acts on that a spec must not be able to use.
+DANGEROUS = {
+    "x-python-type": "venv.__main__.X",
+    "x-python-import": {"from": "venv.__main__", "import": "X"},
+    "customTypePath": "venv.__main__.X",
+    "customBasePath": "venv.__main__.Base",
+    "x-enum-varnames": ["__import__"],
+    "$id": "http://127.0.0.1:9/x.json",
+    "$anchor": "x",
+    "title": "Title",
+}
+
+
+def keys_in(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        return set(node) | {key for value in node.values() for key in keys_in(value)}
+    if isinstance(node, list):
+        return {key for item in node for key in keys_in(item)}
+    return set()
+
+
+def named(name: str, schema: Any) -> NamedSchema:
+    return NamedSchema(name, schema, Source("api.yaml", f"/components/schemas/{name}", 1))
+
+
+def test_only_allowlisted_keywords_reach_the_model_generator() -> None:
+    schema = {
+        "type": "object",
+        **DANGEROUS,
+        "properties": {
+            "a": {"type": "string", **DANGEROUS},
+            "b": {"$dynamicRef": "http://127.0.0.1:9/x.json", **DANGEROUS},
+            "c": {
+                "oneOf": [{"$ref": "#/components/schemas/Other"}],
+                "discriminator": {
+                    "propertyName": "kind",
+                    "mapping": {
+                        "x": "http://127.0.0.1:9/x.json",
+                        "y": "#/components/schemas/Other",
+                    },
+                },
+            },
+        },
+    }
+    given = prepare([named("Thing", schema), named("Other", {"type": "object"})])
+    seen = keys_in(list(given.document["components"]["schemas"].values()))
+    # Property names and a discriminator's own keys are keys too; the rest must be allowlisted.
+    assert seen - {"a", "b", "c", "propertyName", "mapping", "x", "y"} <= SCHEMA_KEYWORDS
+    mapping = given.document["components"]["schemas"]["Thing"]["properties"]["c"]["discriminator"]
+    assert mapping == {"propertyName": "kind", "mapping": {"y": "#/components/schemas/Other"}}
+
+
+def test_a_spec_cannot_make_the_package_import_or_fetch_anything(tmp_path: Path) -> None:
+    with counting_server(b'{"type": "string"}') as (url, requests):
+        spec = {
+            "openapi": "3.1.0",
+            "info": {"title": "Imports", "version": "1"},
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Thing": {
+                        "type": "object",
+                        **DANGEROUS,
+                        "properties": {
+                            "a": {"type": "string", **DANGEROUS},
+                            "b": {"$dynamicRef": f"{url}/dynamic.json"},
+                            "c": {"$recursiveRef": f"{url}/recursive.json"},
+                        },
+                    }
+                }
+            },
+        }
+        path = tmp_path / "imports.json"
+        path.write_text(json.dumps(spec), encoding="utf-8")
+        result = generate([path], tmp_path / "out")
+        assert requests == [], "generation reached out to the network"
+    if result.blocked:
+        return  # refusing the spec is fine too; reaching the network or importing is not
+    models = (tmp_path / "out" / "imports" / "models.py").read_text(encoding="utf-8")
+    assert "venv" not in models and "__main__" not in models
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, imports; print(sorted(m for m in sys.modules if 'venv' in m))",
+        ],
+        cwd=tmp_path / "out",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "[]"
+
+
+def test_descriptions_that_look_like_internal_tokens_stay_as_written(tmp_path: Path) -> None:
+    text = "specgentext000000z and specgentextx000001z"
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Tokens", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Thing": {"type": "string", "enum": [text], "description": text},
+                "Other": {
+                    "type": "object",
+                    "description": "plain",
+                    "properties": {text: {"type": "string"}},
+                },
+            }
+        },
+    }
+    path = tmp_path / "tokens.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, path, "tokens_out")
+    assert package.models.Thing.__doc__ == text
+    assert [member.value for member in package.models.Thing] == [text]
+    assert package.models.Other.model_validate({text: "v"}).model_dump(by_alias=True) == {text: "v"}
+
+
+#: Property names that Python identifiers would merge (NFKC): ligature, compatibility and
+#: decomposed forms beside their plain spellings.
+MERGING_NAMES = [
+    "\ufb01le",
+    "file",
+    "\u00e9t\u00e9",
+    "e\u0301te\u0301",
+    "\u212bngstr\u00f6m",
+    "\u00c5ngstr\u00f6m",
+]
+
+
+def test_property_names_python_would_merge_stay_separate_fields(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Merging", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {name: {"type": "string"} for name in MERGING_NAMES},
+                }
+            }
+        },
+    }
+    path = tmp_path / "merging.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, path, "merging_out")
+    payload = {name: f"value {index}" for index, name in enumerate(MERGING_NAMES)}
+    thing = package.models.Thing.model_validate(payload)
+    assert len(package.models.Thing.model_fields) == len(MERGING_NAMES)
+    assert thing.model_dump(by_alias=True) == payload, "a property was lost or merged"
+
+
+SHADOWING_SPEC = """\
+openapi: 3.1.0
+info: {title: Shadows, version: "2.0 \u00e9dition \u2603"}
+servers:
+  - url: "https://{str}.{base64}.example.test/{httpx}/{pair}"
+    variables:
+      str: {default: a}
+      base64: {default: b}
+      httpx: {default: c}
+      pair: {default: d}
+paths:
+  /{self}/{params}:
+    get:
+      operationId: base_url
+      parameters:
+        - {name: self, in: path, required: true, schema: {type: string}}
+        - {name: params, in: path, required: true, schema: {type: string}}
+        - {name: headers, in: query, schema: {type: string}}
+        - {name: response, in: query, schema: {type: string}}
+        - {name: models, in: query, schema: {type: string}}
+      responses:
+        "204": {description: done}
+  /list:
+    get:
+      operationId: list
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+  /str:
+    get:
+      operationId: str
+      parameters:
+        - {name: str, in: query, schema: {type: string}}
+        - {name: int, in: query, schema: {type: integer}}
+      responses:
+        "204": {description: done}
+  /close:
+    post:
+      operationId: close
+      responses:
+        "204": {description: done}
+"""
+
+
+def test_spec_names_never_shadow_what_the_client_uses(tmp_path: Path) -> None:
+    spec = tmp_path / "shadows.yaml"
+    spec.write_text(SHADOWING_SPEC, encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, spec, "shadows_out")
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path.endswith("/list"):
+            return httpx.Response(200, json=["x"])
+        return httpx.Response(204)
+
+    with package.Client(transport=httpx.MockTransport(handler)) as client:
+        # Every operation is still callable, whatever its name, and the constructor still works.
+        methods = sorted(name for name in vars(package.Client) if not name.startswith("_"))
+        assert {"close", "base_url_", "list_", "str_"} <= set(methods), methods
+        client.base_url_("s", "p", headers_="h", response_="r", models_="m")
+        assert client.list_() == ["x"]
+        client.str_(str="x", int=1)
+        client.close_()
+    assert str(seen[0].url) == "https://a.b.example.test/c/d/s/p?headers=h&response=r&models=m"
+    # A version that is not ASCII still makes a valid header.
+    assert all(request.headers["User-Agent"].isascii() for request in seen)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            str(tmp_path / "shadows_out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
