@@ -10,53 +10,74 @@ to worker processes or a distributed engine (see :mod:`generator.dask`) and rebu
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus
+from urllib.parse import parse_qsl
 
 import orjson
 
 from generator import pointer as jp
 from generator.conform import (
+    DEFAULT_MAX_VIOLATIONS,
+    DEFAULT_REGEX_LIMIT,
+    LISTED_VALUES,
     Conformance,
     ConformanceError,
     Operation,
     Violation,
+    ViolationList,
     media_type_key,
     operation_parameters,
 )
 from generator.errors import display_path
-from generator.exchanges import Exchange, Record, Unreadable, parse_line
+from generator.exchanges import DEFAULT_MAX_RECORD_BYTES, Exchange, Record, Unreadable, parse_line
 from generator.loading import Document
+from generator.redaction import (
+    REDACTED,
+    Secrets,
+    body_credentials,
+    header_credentials,
+    is_credential_name,
+    redact_url,
+)
 from generator.refs import LoadedSpec, RefError, load_spec
 from generator.routing import Route, Router
 
-#: Query parameters redacted in every report, whatever the specs say (plus the specs' API keys).
-SECRET_QUERY_NAMES = frozenset(
-    {
-        "api_key",
-        "apikey",
-        "key",
-        "token",
-        "access_token",
-        "auth",
-        "sig",
-        "signature",
-        "password",
-        "secret",
-    }
-)
-REDACTED = "REDACTED"
+__all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
+
+#: Characters of a problem's message kept in reports (a quoted value can run long).
+MESSAGE_CHARS = 200
+#: How deeply a recorded body may nest by default. jsonschema-rs gives up past 255 levels, and
+#: real payloads stay far below this.
+DEFAULT_MAX_DEPTH = 128
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work and memory one recorded exchange may cost; each is a `specgen check` flag.
+
+    Recordings are untrusted: a small line must not hang the run or exhaust memory. Reaching a
+    limit fails that exchange alone, with a problem naming the flag that raises it.
+    """
+
+    #: ``--max-errors-per-exchange``: problems listed per exchange; the rest are counted.
+    max_errors: int = DEFAULT_MAX_VIOLATIONS
+    #: ``--regex-limit``: backtracking steps a ``pattern`` may take per value (else "not checked").
+    regex_limit: int = DEFAULT_REGEX_LIMIT
+    #: ``--max-depth``: nesting of a recorded body.
+    max_depth: int = DEFAULT_MAX_DEPTH
+    #: ``--max-record-bytes``: size of a JSON Lines line, a .json file or a HAR entry's content.
+    max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
 
 
 @dataclass(slots=True)
 class Problem:
     """One way an exchange differs from its spec."""
 
-    #: unreadable, unmatched, status, content-type, body, schema, header or parameter.
+    #: unreadable, unmatched, status, content-type, body, schema, header, parameter, or
+    #: not-checked (a keyword that could not be decided within the limits).
     kind: str
     message: str
     #: For schema problems, the JSON pointer into the body; for parameters, ``query/<name>``.
@@ -89,6 +110,9 @@ class Verdict:
         return not self.problems and not self.skipped
 
 
+_UNKNOWN = object()
+
+
 @dataclass(frozen=True)
 class _ResponsePlan:
     """What the spec declares for one (operation, status): contents and required headers."""
@@ -99,35 +123,45 @@ class _ResponsePlan:
     schemas: dict[str, tuple[Any, Document, str]]
     required_headers: tuple[str, ...]
     #: Content-Type header value -> the declared media key serving it (None: not declared).
-    media_keys: dict[str, str | None] = field(default_factory=dict)
+    media_keys: dict[str, object] = field(default_factory=dict)
 
     def media_key(self, content_type: str) -> str | None:
-        if content_type not in self.media_keys:
-            self.media_keys[content_type] = media_type_key(self.content, content_type)
-        return self.media_keys[content_type]
+        known = self.media_keys.get(content_type, _UNKNOWN)
+        if known is _UNKNOWN:
+            known = media_type_key(self.content, content_type)
+            if len(self.media_keys) < 256:  # bounded: a recording may hold any header values
+                self.media_keys[content_type] = known
+        return known if isinstance(known, str) else None
 
 
 class Checker:
     """Checks exchanges against a set of specs; build once, call :meth:`check` many times."""
 
-    def __init__(self, spec_paths: Sequence[Path], ignore_unmatched: bool = False) -> None:
+    def __init__(
+        self,
+        spec_paths: Sequence[Path],
+        ignore_unmatched: bool = False,
+        limits: Limits = Limits(),  # frozen, so one shared default is safe
+    ) -> None:
         self.spec_paths = tuple(Path(p) for p in spec_paths)
         self.ignore_unmatched = ignore_unmatched
+        self.limits = limits
         self.specs: list[LoadedSpec] = [load_spec(path) for path in self.spec_paths]
         self.names = [spec.name for spec in self.specs]
         self.router = Router(self.specs)
-        self.conformance = [Conformance(spec) for spec in self.specs]
-        self.secret_names = SECRET_QUERY_NAMES | _query_api_keys(self.specs)
-        # A secret parameter in a query string: its name (any case, maybe percent-encoded) and value.
-        names = "|".join(sorted(re.escape(name) for name in self.secret_names))
-        self._secret_pattern = re.compile(rf"(?i)([?&;](?:{names}))=[^&;#]*")
+        self.conformance = [Conformance(spec, limits.regex_limit) for spec in self.specs]
+        # The specs' API keys, by name: credentials whatever they are called.
+        self.secret_names = _api_key_names(self.specs, "query")
+        self.secret_headers = _api_key_names(self.specs, "header")
         self._plans: dict[tuple[int, str, int], _ResponsePlan | Problem] = {}
         self._parameters: dict[tuple[int, str], list[_Parameter]] = {}
 
-    def __reduce__(self) -> tuple[Callable[..., Checker], tuple[tuple[Path, ...], bool]]:
+    def __reduce__(
+        self,
+    ) -> tuple[Callable[..., Checker], tuple[tuple[Path, ...], bool, Limits]]:
         # Compiled validators do not pickle; the spec files do. A process that receives the same
         # checker many times (a Dask worker, one task per partition) builds it only once.
-        return (shared_checker, (self.spec_paths, self.ignore_unmatched))
+        return (shared_checker, (self.spec_paths, self.ignore_unmatched, self.limits))
 
     def check_lines(self, lines: Iterable[tuple[str, bytes | str]]) -> list[Verdict]:
         """Verdicts for (source, JSON text) pairs, e.g. a chunk of a JSON Lines file."""
@@ -139,68 +173,77 @@ class Checker:
             return Verdict(
                 record.source, None, None, "", "", None, (Problem("unreadable", record.message),)
             )
-        url = self.redact(record.url)
-        route = self.router.match(record.method, record.url)
+        secrets = self.request_secrets(record)
+        url = redact_url(record.url, self.secret_names, secrets)
+        method = record.method
+        route = self.router.match(method, record.url)
         if route is None:
+            url, method = secrets.mask(url), secrets.mask(method)
             problem = Problem(
-                "unmatched",
-                f"no operation of {', '.join(self.names)} matches {record.method} {url}",
+                "unmatched", f"no operation of {', '.join(self.names)} matches {method} {url}"
             )
             return Verdict(
                 record.source,
                 None,
                 None,
-                record.method,
+                method,
                 url,
                 record.status,
                 () if self.ignore_unmatched else (problem,),
                 self.ignore_unmatched,
             )
+        for name, value in route.path_params.items():
+            if is_credential_name(name):
+                secrets.add(value)
         operation = route.operation
-        problems = self._check_response(route, record)
-        parameter_problems = self._check_parameters(route)
-        if parameter_problems:
-            problems = parameter_problems + problems
+        problems = self._check_parameters(route)
+        problems += self._check_response(route, record, self.limits.max_errors - len(problems))
+        if problems:
+            if not record.body_is_text:  # a JSON body (one recorded as text is parsed by now)
+                body_credentials(record.body, secrets)
+            problems = self._finish(problems, secrets)
         return Verdict(
             record.source,
             self.names[route.spec],
             operation.operation_id,
-            record.method,
-            url,
+            secrets.mask(method) if secrets else method,
+            secrets.mask(url) if secrets else url,
             record.status,
             tuple(problems),
         )
 
+    def request_secrets(self, record: Exchange) -> Secrets:
+        """The credentials of the exchange's request headers (Authorization, Cookie, API keys)."""
+        secrets = Secrets()
+        for name, value in record.request_headers:
+            for credential in header_credentials(name, value):
+                secrets.add(credential)
+            if name in self.secret_headers:
+                secrets.add(value)
+        return secrets
+
     def redact(self, url: str) -> str:
-        """``url`` with credentials in its query string and user info replaced.
+        """``url`` with its credentials replaced (see :func:`generator.redaction.redact_url`)."""
+        return redact_url(url, self.secret_names)
 
-        Written without ``urllib.parse`` on purpose: a recorded URL may be malformed, and a report
-        must still never show its secrets.
+    def _finish(self, problems: list[Problem], secrets: Secrets) -> list[Problem]:
+        """Problems as reports show them: credentials masked, then long messages shortened.
+
+        Masking comes first, so that shortening never leaves the start of a credential behind.
         """
-        if "@" in url:
-            head, mark, rest = url.partition("?")
-            url = _redact_userinfo(head) + mark + rest
-        question = url.find("?")
-        if question < 0:
-            return url
-        if "%" in url[question:]:
-            return self._redact_encoded(url)
-        return self._secret_pattern.sub(rf"\g<1>={REDACTED}", url)
-
-    def _redact_encoded(self, url: str) -> str:
-        # Names may be percent-encoded (api%5Fkey is api_key to the server): decode each to compare.
-        head, question, rest = url.partition("?")
-        query, hash_mark, fragment = rest.partition("#")
-        pieces = _QUERY_SEPARATORS.split(query)
-        for index in range(0, len(pieces), 2):
-            name, equals, _ = pieces[index].partition("=")
-            if equals and unquote_plus(name).lower() in self.secret_names:
-                pieces[index] = f"{name}={REDACTED}"
-        return head + question + "".join(pieces) + hash_mark + fragment
+        for problem in problems:
+            message = secrets.mask(problem.message) if secrets else problem.message
+            if len(message) > MESSAGE_CHARS:
+                message = message[: MESSAGE_CHARS - 3] + "..."
+            problem.message = message
+            if secrets and problem.pointer:
+                problem.pointer = secrets.mask(problem.pointer)
+        return problems
 
     # -- response -------------------------------------------------------------------------------------
 
-    def _check_response(self, route: Route, record: Exchange) -> list[Problem]:
+    def _check_response(self, route: Route, record: Exchange, room: int) -> list[Problem]:
+        """The response's problems, at most ``room`` of them (and a count of the rest)."""
         plan = self._plan(route.spec, route.operation, record.status)
         if isinstance(plan, Problem):
             return [plan]
@@ -253,11 +296,28 @@ class Checker:
             except orjson.JSONDecodeError as exc:
                 problems.append(Problem("body", f"body is not JSON ({exc})"))
                 return problems
-        compiled, document, pointer = target
-        if compiled.is_valid(body):
+            record.body, record.body_is_text = body, False  # parsed once: secrets are read from it
+        depth = nesting_depth(body, self.limits.max_depth)
+        if depth > self.limits.max_depth:
+            message = (
+                f"body nests deeper than {self.limits.max_depth} levels: not checked"
+                " (raise --max-depth to check it)"
+            )
+            problems.append(Problem("body", message))
             return problems
-        violations = self.conformance[route.spec].schemas.violations(document, pointer, body)
+        _, document, pointer = target
+        schemas = self.conformance[route.spec].schemas
+        try:
+            if schemas.is_valid(document, pointer, body):
+                return problems
+            violations = schemas.violations(
+                document, pointer, body, max(room - len(problems), 1), known_invalid=True
+            )
+        except ConformanceError as exc:
+            problems.append(Problem("body", str(exc)))
+            return problems
         problems.extend(_schema_problem(v) for v in violations)
+        problems.extend(_unlisted(violations, "schema", self.limits.max_errors))
         return problems
 
     def _plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
@@ -341,20 +401,27 @@ class Checker:
             if param.validator.is_valid(instance):
                 continue
             schemas = self.conformance[route.spec].schemas
-            secret = param.name.lower() in self.secret_names
-            for violation in schemas.violations(param.document, param.pointer, instance):
+            secret = is_credential_name(param.name) or param.name.lower() in self.secret_names
+            room = max(self.limits.max_errors - len(problems), 1)
+            violations = schemas.violations(
+                param.document, param.pointer, instance, room, known_invalid=True
+            )
+            for violation in violations:
                 problem = _schema_problem(violation)
                 # jsonschema's messages quote the value; a credential's value must not be shown.
                 detail = f"its value breaks `{problem.keyword}`" if secret else problem.message
                 problems.append(
                     Problem(
-                        "parameter",
+                        "not-checked" if violation.unchecked else "parameter",
                         f"{param.location} parameter {param.name!r}: {detail}",
                         where + violation.instance_pointer,
                         problem.keyword,
                         problem.location,
                     )
                 )
+            problems.extend(_unlisted(violations, "parameter", self.limits.max_errors))
+            if len(problems) >= self.limits.max_errors:
+                break
         return problems
 
     def _declared_parameters(self, spec: int, operation: Operation) -> list[_Parameter]:
@@ -407,31 +474,61 @@ class _Parameter:
 
 
 @functools.lru_cache(maxsize=8)
-def shared_checker(spec_paths: tuple[Path, ...], ignore_unmatched: bool = False) -> Checker:
+def shared_checker(
+    spec_paths: tuple[Path, ...],
+    ignore_unmatched: bool = False,
+    limits: Limits = Limits(),  # frozen, so one shared default is safe
+) -> Checker:
     """The checker for these specs in this process, built on first use."""
-    return Checker(spec_paths, ignore_unmatched)
-
-
-_QUERY_SEPARATORS = re.compile(r"([&;])")
-
-
-def _redact_userinfo(head: str) -> str:
-    start = head.find("://")
-    start = start + 3 if start >= 0 else 0
-    end = head.find("/", start)
-    end = len(head) if end < 0 else end
-    at = head.rfind("@", start, end)
-    return head if at < 0 else f"{head[:start]}{REDACTED}@{head[at + 1 :]}"
+    return Checker(spec_paths, ignore_unmatched, limits)
 
 
 def _schema_problem(violation: Violation) -> Problem:
+    # Not shortened here: credentials are masked first (see Checker._finish).
     return Problem(
-        "schema",
-        violation.message if len(violation.message) <= 200 else violation.message[:197] + "...",
+        "not-checked" if violation.unchecked else "schema",
+        violation.message,
         violation.instance_pointer,
         violation.keyword,
         f"{display_path(violation.schema_path)}:{violation.line}",
     )
+
+
+def _unlisted(violations: ViolationList, kind: str, limit: int) -> list[Problem]:
+    """The problem saying how many violations were left out of the list, if any were."""
+    if violations.more > 0:
+        message = (
+            f"{violations.more:,} more violation(s) not listed"
+            f" (raise --max-errors-per-exchange, now {limit:,}, to list them)"
+        )
+        return [Problem(kind, message)]
+    if violations.more < 0:
+        message = (
+            f"only the first violation is listed: the body holds over {LISTED_VALUES:,} values,"
+            " too many to list every violation in bounded memory"
+        )
+        return [Problem(kind, message)]
+    return []
+
+
+def nesting_depth(value: Any, limit: int) -> int:
+    """How deeply ``value`` nests (a scalar is 0, ``[1]`` is 1), counting no further than ``limit + 1``.
+
+    Iterative, so a body nested thousands deep cannot exhaust Python's stack.
+    """
+    if not isinstance(value, (dict, list)):
+        return 0
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > deepest:
+            deepest = depth
+            if deepest > limit:
+                return deepest
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 def _is_json(media_type: str) -> bool:
@@ -460,15 +557,17 @@ def _coerce(values: list[str], schema: dict[str, Any]) -> Any:
     return value
 
 
-def _query_api_keys(specs: Sequence[LoadedSpec]) -> frozenset[str]:
+def _api_key_names(specs: Sequence[LoadedSpec], location: str) -> frozenset[str]:
+    """Lower-cased names of the specs' ``apiKey`` security schemes sent ``in`` this location."""
     names = set()
     for spec in specs:
-        schemes = spec.data.get("components", {}).get("securitySchemes", {})
+        components = spec.data.get("components")
+        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
         for scheme in schemes.values() if isinstance(schemes, dict) else []:
             if (
                 isinstance(scheme, dict)
                 and scheme.get("type") == "apiKey"
-                and scheme.get("in") == "query"
+                and scheme.get("in") == location
             ):
                 names.add(str(scheme.get("name", "")).lower())
     return frozenset(names)

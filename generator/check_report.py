@@ -80,7 +80,7 @@ class TextReporter:
         line = f"{state} {verdict.source} {describe(verdict)}"
         if verdict.problems:
             line += ": " + "; ".join(str(problem) for problem in verdict.problems)
-        self.stream.write(line + "\n")
+        self.stream.write(clean_text(line) + "\n")
 
     def finish(self, summary: Summary) -> None:
         self.stream.write(summary.line() + "\n")
@@ -118,9 +118,7 @@ class JsonReporter:
         self.stream.write('{"exchanges": [')
 
     def add(self, verdict: Verdict) -> None:
-        self.stream.write(
-            ("\n" if self.first else ",\n") + orjson.dumps(verdict_json(verdict)).decode()
-        )
+        self.stream.write(("\n" if self.first else ",\n") + json_text(verdict_json(verdict)))
         self.first = False
 
     def finish(self, summary: Summary) -> None:
@@ -128,11 +126,16 @@ class JsonReporter:
         self.stream.write("\n], " + f'"summary": {orjson.dumps(counts).decode()}' + "}\n")
 
 
-# -- shared: text that markup cannot hold ------------------------------------------------------------
+# -- shared: recorded text made safe to show ----------------------------------------------------------
 
-#: Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). HTML
-#: treats the same controls as parse errors, so both reports replace them.
-_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Characters never written as they are: every control (C0, DEL, C1 such as NEL and CSI), line and
+#: paragraph separators, bidi and other format characters (Trojan Source), surrogates and
+#: noncharacters. In a terminal they forge lines or run escape sequences; in XML most are forbidden;
+#: in HTML they are parse errors or reorder what is shown.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff]"
+)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -141,16 +144,49 @@ def _visible(match: re.Match[str]) -> str:
 
 
 def clean_text(text: str) -> str:
-    """``text`` with every character XML 1.0 cannot carry written as a visible ``\\xNN`` escape.
+    """``text`` with every unsafe character written as a visible ``\\xNN`` or ``\\uNNNN`` escape.
 
-    Replaced rather than dropped: a NUL in a recorded URL is itself worth seeing in a report.
+    Unsafe: controls (newline and ESC included), U+2028/U+2029, bidi and other format controls,
+    surrogates and noncharacters. Replaced rather than dropped: a NUL in a recorded URL is itself
+    worth seeing in a report. Every report format writes recorded text through this, so no recorded
+    value can start a line of its own or reach a terminal as an escape sequence.
     """
-    # Every forbidden character is a control, a surrogate or a noncharacter, none of them
-    # printable, so the C-level isprintable() clears the usual string without the (much slower,
-    # per character) regular expression.
+    # The unsafe characters are all non-printable, so the C-level isprintable() clears the usual
+    # string without the (much slower, per character) regular expression.
     if text.isprintable():
         return text
-    return _FORBIDDEN.sub(_visible, text)
+    return _UNSAFE.sub(_visible, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def json_text(value: object) -> str:
+    """``value`` as compact JSON with every unsafe character \\u-escaped (the data is unchanged).
+
+    JSON allows C1 controls, U+2028/U+2029 and bidi controls raw; escaped, a report that is printed
+    to a terminal or pasted into a page shows them as text instead of acting on them.
+    """
+    try:
+        text = orjson.dumps(value).decode()
+    except orjson.JSONEncodeError:
+        # A lone surrogate cannot be encoded as UTF-8: write the visible escape of it instead.
+        text = orjson.dumps(_surrogate_free(value)).decode()
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _surrogate_free(value: object) -> object:
+    """``value`` (a verdict's JSON form: shallow) with every string passed through clean_text."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(str(k)): _surrogate_free(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_surrogate_free(item) for item in value]
+    return value
 
 
 def _suite_of(verdict: Verdict) -> tuple[bool, str]:

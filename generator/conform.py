@@ -21,6 +21,18 @@ from generator.dialect import is_openapi_30, oas30_to_2020_12
 from generator.loading import Document
 from generator.refs import LoadedSpec, RefError, Target
 
+#: Backtracking steps a ``pattern`` may take on one value before it is reported as not checked.
+#: Patterns the regex crate runs (no look-around, no back-reference) are linear whatever this is;
+#: the others run on fancy-regex's backtracking engine, whose work per value is bounded by about
+#: this many steps times the value's length.
+DEFAULT_REGEX_LIMIT = 1000
+#: Violations listed per payload; the rest are counted (see :class:`ViolationList`).
+DEFAULT_MAX_VIOLATIONS = 100
+#: Payloads with more values than this get their first violation only: jsonschema-rs builds every
+#: violation before handing over the first, about 2 KB each, so an array of a million failing items
+#: would take gigabytes.
+LISTED_VALUES = 20_000
+
 #: Characters left as they are in a JSON pointer used as a URI fragment.
 _FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -57,12 +69,30 @@ class Violation:
     schema_pointer: str
     line: int
     col: int
+    #: True when the keyword could not be decided within the limits (a ``pattern`` that needs more
+    #: backtracking than the regex limit allows): neither a pass nor a proven violation.
+    unchecked: bool = False
 
     def __str__(self) -> str:
         where = self.instance_pointer or "(root)"
         return (
             f"{where}: {self.message} [{self.keyword} at {self.schema_path}:{self.line}:{self.col}]"
         )
+
+
+class ViolationList(list[Violation]):
+    """Violations of one payload, at most a limit of them; :attr:`more` counts the rest.
+
+    ``more`` is -1 when the rest could not be counted: the payload was too large to list every
+    violation (over :data:`LISTED_VALUES` values), so only the first is listed.
+    """
+
+    more: int = 0
+
+    @property
+    def truncated(self) -> bool:
+        """Whether violations exist beyond those listed."""
+        return self.more != 0
 
 
 @dataclass(frozen=True)
@@ -79,8 +109,10 @@ class Operation:
 class SchemaValidators:
     """Compiled validators for the schemas of one spec; each schema is compiled on first use, once."""
 
-    def __init__(self, spec: LoadedSpec) -> None:
+    def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
         self.spec = spec
+        self.regex_limit = regex_limit
+        self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
         convert = is_openapi_30(spec.root.data)
         resources = [
             (spec.uri(doc), oas30_to_2020_12(doc.data) if convert else doc.data)
@@ -100,7 +132,10 @@ class SchemaValidators:
             ref = f"{key[0]}#{quote(pointer, safe=_FRAGMENT_SAFE)}"
             try:
                 compiled = jsonschema_rs.validator_for(
-                    {"$ref": ref}, registry=self._registry, validate_formats=True
+                    {"$ref": ref},
+                    registry=self._registry,
+                    validate_formats=True,
+                    pattern_options=self._pattern_options,
                 )
             except (
                 jsonschema_rs.ValidationError,
@@ -115,15 +150,52 @@ class SchemaValidators:
         return compiled
 
     def is_valid(self, document: Document, pointer: str, instance: Any) -> bool:
-        """Whether ``instance`` fits the schema; the fast path when reasons are not needed."""
-        return bool(self.validator(document, pointer).is_valid(instance))
+        """Whether ``instance`` fits the schema; the fast path when reasons are not needed.
 
-    def violations(self, document: Document, pointer: str, instance: Any) -> list[Violation]:
-        """Every way ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none)."""
+        Raises :class:`ConformanceError` when the instance nests too deeply to be checked.
+        """
         validator = self.validator(document, pointer)
-        if validator.is_valid(instance):
-            return []
-        return [self._violation(error, document) for error in validator.iter_errors(instance)]
+        try:
+            return bool(validator.is_valid(instance))
+        except (ValueError, RecursionError) as exc:
+            raise _too_deep(exc) from None
+
+    def violations(
+        self,
+        document: Document,
+        pointer: str,
+        instance: Any,
+        limit: int = DEFAULT_MAX_VIOLATIONS,
+        *,
+        known_invalid: bool = False,
+    ) -> ViolationList:
+        """The ways ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none).
+
+        At most ``limit`` are listed (see :class:`ViolationList` for the rest); a ``pattern`` that
+        exceeds the regex limit is a violation with ``unchecked`` set. ``known_invalid`` skips the
+        validity pre-check when the caller has just made it. Raises :class:`ConformanceError` when
+        the instance nests too deeply to be checked.
+        """
+        validator = self.validator(document, pointer)
+        found = ViolationList()
+        try:
+            if not known_invalid and validator.is_valid(instance):
+                return found
+            if count_values(instance, LISTED_VALUES + 1) > LISTED_VALUES:
+                try:
+                    validator.validate(instance)
+                except jsonschema_rs.ValidationError as error:
+                    found.append(self._violation(error, document))
+                found.more = -1
+                return found
+            for item in validator.iter_errors(instance):
+                if len(found) < limit:
+                    found.append(self._violation(item, document))
+                else:
+                    found.more += 1
+        except (ValueError, RecursionError) as exc:
+            raise _too_deep(exc) from None
+        return found
 
     def _violation(self, error: Any, fallback: Document) -> Violation:
         keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
@@ -138,15 +210,49 @@ class SchemaValidators:
         tokens = jp.split(keyword_pointer)
         keyword = tokens[-1] if tokens else "$ref"
         position = keyword_doc.position(keyword_pointer)
+        unchecked = isinstance(
+            error.kind,
+            (
+                jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded,
+                jsonschema_rs.ValidationErrorKind.RegexEngineFailure,
+            ),
+        )
+        message = error.message
+        if unchecked:
+            message = (
+                f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
+                " steps on this value (the regex limit)"
+            )
         return Violation(
             instance_pointer=jp.from_parts(error.instance_path),
             keyword=keyword,
-            message=error.message,
+            message=message,
             schema_path=keyword_doc.path,
             schema_pointer=keyword_pointer,
             line=position.line,
             col=position.col,
+            unchecked=unchecked,
         )
+
+
+def count_values(instance: Any, stop: int) -> int:
+    """How many JSON values ``instance`` holds (itself included), counting no further than ``stop``."""
+    count = 0
+    stack = [instance]
+    while stack and count < stop:
+        value = stack.pop()
+        count += 1
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return count
+
+
+def _too_deep(exc: BaseException) -> ConformanceError:
+    # jsonschema-rs refuses instances nested past its own recursion limit with a ValueError; say
+    # what it means for the payload rather than repeating the engine's words.
+    return ConformanceError(f"the payload nests too deeply to be checked ({type(exc).__name__})")
 
 
 def iter_operations(spec: LoadedSpec) -> list[Operation]:
@@ -217,9 +323,9 @@ def media_type_key(content: dict[str, Any], media_type: str) -> str | None:
 class Conformance:
     """Checks response payloads against one spec; validators are compiled once and reused."""
 
-    def __init__(self, spec: LoadedSpec) -> None:
+    def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
         self.spec = spec
-        self.schemas = SchemaValidators(spec)
+        self.schemas = SchemaValidators(spec, regex_limit)
         self.operations = {op.operation_id: op for op in iter_operations(spec)}
         self._schema_for: dict[tuple[str, str, str], tuple[Document, str] | None] = {}
 

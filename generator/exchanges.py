@@ -8,6 +8,10 @@ An exchange in JSON or JSON Lines::
 
     {"request": {"method": "GET", "url": "https://...", "headers": {...}?, "body": ...?},
      "response": {"status": 200, "headers": {...}, "body": <a JSON value, or a string of raw text>}}
+
+Recordings are untrusted: a record larger than the limit (a JSON Lines line, a ``.json`` file, a HAR
+entry's content) is refused on its own, read no further than the limit, so a single huge line cannot
+exhaust memory. Request headers are kept only so that reports can mask the credentials they carry.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ import orjson
 
 from generator.errors import LoadError
 
+#: The largest record read by default: a JSON Lines line, a ``.json`` file, a HAR entry's content.
+DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
+
 
 @dataclass(slots=True)  # not frozen: frozen dataclasses are slower to build, and these are many
 class Exchange:
@@ -37,6 +44,8 @@ class Exchange:
     #: The response body: a JSON value when recorded as one (``body_is_text`` False), else raw text.
     body: Any
     body_is_text: bool
+    #: Request headers as (name lower-cased, value) pairs: never reported, read for credentials.
+    request_headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +59,7 @@ class Unreadable:
 Record = Exchange | Unreadable
 
 
-def read_recording(path: Path) -> Iterator[Record]:
+def read_recording(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
     """Every exchange in ``path``, chosen by its extension: ``.har``, ``.json`` or ``.jsonl``."""
     suffix = path.suffix.lower()
     if suffix not in (".har", ".json", ".jsonl"):
@@ -58,19 +67,43 @@ def read_recording(path: Path) -> Iterator[Record]:
     if not path.is_file():
         raise LoadError("no such file" if not path.exists() else "is not a file", path)
     if suffix == ".jsonl":
-        return read_jsonl(path)
+        return read_jsonl(path, max_bytes)
     if suffix == ".har":
-        return read_har(path)
-    return read_json(path)
+        return read_har(path, max_bytes)
+    return read_json(path, max_bytes)
 
 
-def read_jsonl(path: Path) -> Iterator[Record]:
-    """Exchanges of a JSON Lines file, one a line, streamed; blank lines are skipped."""
+def too_large(max_bytes: int, what: str = "record") -> str:
+    """The problem of a record over the size limit (naming the flag that raises it)."""
+    return f"{what} larger than {max_bytes:,} bytes: not read (raise --max-record-bytes to read it)"
+
+
+def jsonl_lines(
+    path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES
+) -> Iterator[tuple[str, bytes | Unreadable]]:
+    """(source, text) of each non-blank line of a JSON Lines file, or an Unreadable for a line
+    over ``max_bytes`` (read no further than that: the rest of the line is skipped in chunks)."""
     name = path.name
     with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
-            if line.strip():
-                yield parse_line(line, f"{name}:{number}")
+        number = 0
+        while True:
+            line = stream.readline(max_bytes + 1)
+            if not line:
+                return
+            number += 1
+            source = f"{name}:{number}"
+            if len(line) > max_bytes and not line.endswith(b"\n"):
+                while line and not line.endswith(b"\n"):
+                    line = stream.readline(1 << 20)
+                yield source, Unreadable(source, too_large(max_bytes, "line"))
+            elif line.strip():
+                yield source, line
+
+
+def read_jsonl(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
+    """Exchanges of a JSON Lines file, one a line, streamed; blank lines are skipped."""
+    for source, line in jsonl_lines(path, max_bytes):
+        yield line if isinstance(line, Unreadable) else parse_line(line, source)
 
 
 def parse_line(line: bytes | str, source: str) -> Record:
@@ -82,8 +115,11 @@ def parse_line(line: bytes | str, source: str) -> Record:
     return exchange_from_json(data, source)
 
 
-def read_json(path: Path) -> Iterator[Record]:
+def read_json(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
     """The one exchange of a JSON file."""
+    if path.stat().st_size > max_bytes:
+        yield Unreadable(path.name, too_large(max_bytes, "file"))
+        return
     try:
         data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
     except orjson.JSONDecodeError as exc:
@@ -107,6 +143,7 @@ def exchange_from_json(data: Any, source: str) -> Record:
     if not isinstance(headers, dict):
         return Unreadable(source, "response headers must be an object of name: value")
     body = response.get("body")
+    request_headers = request.get("headers") if isinstance(request, dict) else None
     return Exchange(
         source,
         method if method.isupper() else method.upper(),
@@ -119,11 +156,28 @@ def exchange_from_json(data: Any, source: str) -> Record:
         },
         body,
         body is None or isinstance(body, str),
+        _header_pairs(request_headers),
     )
 
 
-def read_har(path: Path) -> Iterator[Record]:
-    """Exchanges of a HAR 1.2 file, text and base64-encoded content alike."""
+def _header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
+    """Headers written as an object, or as HAR's list of {name, value}, as (name, value) pairs."""
+    if isinstance(headers, dict):
+        return tuple((str(k).lower(), str(v)) for k, v in headers.items() if v is not None)
+    if isinstance(headers, list):
+        return tuple(
+            (str(h.get("name", "")).lower(), str(h.get("value", "")))
+            for h in headers
+            if isinstance(h, dict)
+        )
+    return ()
+
+
+def read_har(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
+    """Exchanges of a HAR 1.2 file, text and base64-encoded content alike.
+
+    A HAR file is read whole (HAR has no streaming form); ``max_bytes`` bounds each entry's content.
+    """
     try:
         data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
         entries = data["log"]["entries"]
@@ -137,10 +191,10 @@ def read_har(path: Path) -> Iterator[Record]:
         yield Unreadable(path.name, "not a HAR file: log.entries is not a list")
         return
     for index, entry in enumerate(entries):
-        yield _har_entry(entry, f"{path.name}#entry{index}")
+        yield _har_entry(entry, f"{path.name}#entry{index}", max_bytes)
 
 
-def _har_entry(entry: Any, source: str) -> Record:
+def _har_entry(entry: Any, source: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Record:
     try:
         request, response = entry["request"], entry["response"]
         method, url, status = request["method"], request["url"], response["status"]
@@ -159,6 +213,8 @@ def _har_entry(entry: Any, source: str) -> Record:
     text = content.get("text")
     if text is not None and not isinstance(text, str):
         return Unreadable(source, "HAR entry whose response.content.text is not a string")
+    if text is not None and len(text) > max_bytes:
+        return Unreadable(source, too_large(max_bytes, "response content"))
     if text is not None and content.get("encoding") == "base64":
         try:
             text = base64.b64decode(text, validate=True).decode("utf-8")
@@ -166,4 +222,13 @@ def _har_entry(entry: Any, source: str) -> Record:
             return Unreadable(source, f"base64 content that does not decode to UTF-8 text: {exc}")
     if "content-type" not in headers and content.get("mimeType"):
         headers["content-type"] = str(content["mimeType"])
-    return Exchange(source, method.upper(), url, status, headers, text, True)
+    request_headers = _header_pairs(request.get("headers"))
+    cookies = request.get("cookies")
+    if isinstance(cookies, list):
+        # HAR lists cookies apart from the Cookie header too; their values are credentials.
+        request_headers += tuple(
+            ("cookie", f"{c.get('name', '')}={c.get('value', '')}")
+            for c in cookies
+            if isinstance(c, dict)
+        )
+    return Exchange(source, method.upper(), url, status, headers, text, True, request_headers)

@@ -11,8 +11,10 @@ templates for the request's method. Rules, in order:
   matches ``/jobs/{id}``); the reverse is not done;
 - scheme and host compare case-insensitively, the path case-sensitively.
 
-All candidates of a method are compiled into one regular expression, tried in that order, so
-matching costs one regex search whatever the number of specs and operations.
+Matching is linear in the URL's length, whatever the templates: path templates are compared segment
+by segment (a segment holding several variables, like ``{name}.{ext}``, is split at its literals with
+plain string searches), and templated server URLs are matched by a position-set walk rather than a
+backtracking regular expression, so adjacent variables cannot make a small URL take minutes.
 """
 
 from __future__ import annotations
@@ -110,48 +112,157 @@ def _without_userinfo(url: str) -> str:
 
 
 class _PathTable:
-    """One spec's path templates, compiled per method into one ordered alternation."""
+    """One spec's path templates per method, in precedence order, indexed by segment count."""
 
     def __init__(self, operations: Iterable[Operation]) -> None:
-        by_method: dict[str, list[tuple[tuple[int, int], str, tuple[str, ...], Operation]]] = {}
+        by_method: dict[str, list[_PathTemplate]] = {}
         for operation in operations:
-            pattern, names, literal = _path_pattern(operation.path)
             by_method.setdefault(operation.method.upper(), []).append(
-                ((len(names), -literal), pattern, names, operation)
+                _PathTemplate.build(operation)
             )
-        self._methods: dict[
-            str, tuple[re.Pattern[str], dict[int, tuple[Operation, tuple[str, ...]]]]
-        ] = {}
-        for method, entries in by_method.items():
-            entries.sort(key=lambda entry: entry[0])
-            groups: dict[int, tuple[Operation, tuple[str, ...]]] = {}
-            alternatives = []
-            group = 1
-            for _, pattern, names, operation in entries:
-                groups[group] = (operation, names)
-                alternatives.append(f"({pattern})")
-                group += 1 + len(names)
-            self._methods[method] = (re.compile("|".join(alternatives)), groups)
+        self._methods: dict[str, dict[int, list[tuple[int, _PathTemplate]]]] = {}
+        for method, templates in by_method.items():
+            # Fewer variables first, then more literal characters; file order breaks ties.
+            templates.sort(key=lambda t: (len(t.names), -t.literal))
+            table: dict[int, list[tuple[int, _PathTemplate]]] = {}
+            for order, template in enumerate(templates):
+                table.setdefault(len(template.segments), []).append((order, template))
+            self._methods[method] = table
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
-        compiled = self._methods.get(method)
-        if compiled is None:
+        table = self._methods.get(method)
+        if table is None:
             return None
-        found = compiled[0].fullmatch(path)
-        if found is None:
-            return None
-        first = found.lastindex or 0
-        operation, names = compiled[1][first]
-        values = found.groups()[first : first + len(names)]
-        return operation, {
-            name: unquote(value) if "%" in value else value
-            for name, value in zip(names, values, strict=True)
-        }
+        segments = path.split("/")
+        candidates = table.get(len(segments), [])
+        if len(segments) > 2 and segments[-1] == "":
+            # A template without a trailing slash also accepts the path with one.
+            shorter = [(order, t, True) for order, t in table.get(len(segments) - 1, ())]
+            if shorter:
+                merged = [(order, t, False) for order, t in candidates] + shorter
+                for _, template, strip in sorted(merged, key=lambda entry: entry[0]):
+                    if strip and template.trailing_slash:
+                        continue
+                    values = template.match(segments[:-1] if strip else segments)
+                    if values is not None:
+                        return template.operation, _decoded(template.names, values)
+                return None
+        for _, template in candidates:
+            values = template.match(segments)
+            if values is not None:
+                return template.operation, _decoded(template.names, values)
+        return None
+
+
+def _decoded(names: tuple[str, ...], values: list[str]) -> dict[str, str]:
+    return {
+        name: unquote(value) if "%" in value else value
+        for name, value in zip(names, values, strict=True)
+    }
+
+
+@dataclass(frozen=True)
+class _PathTemplate:
+    """A path template as segments: each a literal string, or pieces of literals and variables."""
+
+    operation: Operation
+    #: Per segment: a literal string, or a tuple of pieces (a literal str, or None for a variable).
+    segments: tuple[str | tuple[str | None, ...], ...]
+    names: tuple[str, ...]
+    literal: int
+    trailing_slash: bool
+
+    @classmethod
+    def build(cls, operation: Operation) -> _PathTemplate:
+        path = operation.path
+        segments: list[str | tuple[str | None, ...]] = []
+        names: list[str] = []
+        literal = 0
+        for segment in path.split("/"):
+            pieces: list[str | None] = []
+            position = 0
+            for found in _VARIABLE.finditer(segment):
+                if found.start() > position:
+                    pieces.append(segment[position : found.start()])
+                pieces.append(None)
+                names.append(found.group(1))
+                position = found.end()
+            if position < len(segment):
+                pieces.append(segment[position:])
+            literal += sum(len(piece) for piece in pieces if piece is not None)
+            if not any(piece is None for piece in pieces):
+                segments.append(segment)
+            else:
+                segments.append(tuple(pieces))
+        literal += len(segments) - 1  # the slashes
+        return cls(operation, tuple(segments), tuple(names), literal, path.endswith("/"))
+
+    def match(self, parts: list[str]) -> list[str] | None:
+        """The variables' values (still percent-encoded) when ``parts`` fit, else None."""
+        values: list[str] = []
+        for expected, actual in zip(self.segments, parts, strict=True):
+            if isinstance(expected, str):
+                if expected != actual:
+                    return None
+            elif not _split_segment(expected, actual, values):
+                return None
+        return values
+
+
+def _split_segment(pieces: tuple[str | None, ...], segment: str, values: list[str]) -> bool:
+    """Match one segment against literal pieces and variables (None); append the variables' values.
+
+    Each variable takes at least one character. Literals are placed from the right, each at its
+    last possible occurrence, so earlier variables take the most (``{name}.{ext}`` splits
+    ``a.tar.gz`` into ``a.tar`` and ``gz``, as a greedy regex would). Placing a literal as far right
+    as it goes leaves the most room to its left, so no split is missed; each placement is one
+    string search, so the cost is linear in the segment's length.
+    """
+    if len(pieces) == 1:  # the common case: the whole segment is one variable
+        if not segment:
+            return False
+        values.append(segment)
+        return True
+    start, end = 0, len(segment)
+    first, last = pieces[0], pieces[-1]
+    if last is not None:
+        if not segment.endswith(last):
+            return False
+        end -= len(last)
+        pieces = pieces[:-1]
+    if first is not None:
+        if not segment.startswith(first) or len(first) > end:
+            return False
+        start = len(first)
+        pieces = pieces[1:]
+    # Now: variables and literals alternate, starting and ending with variables.
+    found: list[str] = []
+    run = 0  # adjacent variables waiting for their text, right of ``end``
+    for piece in reversed(pieces):
+        if piece is None:
+            run += 1
+            continue
+        place = segment.rfind(piece, start, end - run)
+        if place < 0:
+            return False
+        found[:0] = _shares(segment[place + len(piece) : end], run)
+        end, run = place, 0
+    if end - start < run:
+        return False
+    found[:0] = _shares(segment[start:end], run)
+    values.extend(found)
+    return True
+
+
+def _shares(text: str, count: int) -> list[str]:
+    """``text`` split among ``count`` adjacent variables: one character each, the first the rest."""
+    extra = len(text) - count + 1
+    return [text[:extra], *text[extra:]]
 
 
 @dataclass(frozen=True)
 class _Server:
-    """A server URL: a literal prefix compared as text, or a pattern when it has variables."""
+    """A server URL: a literal prefix compared as text, or a template when it has variables."""
 
     spec: int
     paths: _PathTable
@@ -159,7 +270,7 @@ class _Server:
     #: For a server URL without variables: its scheme and host (lower case) and its base path.
     origin: str | None
     base_path: str
-    pattern: re.Pattern[str] | None
+    template: _ServerTemplate | None
 
     @classmethod
     def build(cls, spec: int, server: dict[str, object], paths: _PathTable) -> _Server:
@@ -167,8 +278,8 @@ class _Server:
         split = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://[^/]*)(.*)$", url)
         if "{" not in url and split is not None:
             return cls(spec, paths, len(url), split.group(1).lower(), split.group(2), None)
-        pattern, literal = _server_pattern(server)
-        return cls(spec, paths, literal, None, "", re.compile(pattern))
+        template = _ServerTemplate.build(server)
+        return cls(spec, paths, template.literal, None, "", template)
 
     def rest(self, url: str, cut: int) -> str | None:
         """The request path after this server's URL, or None if the URL is not on this server."""
@@ -180,57 +291,109 @@ class _Server:
             if cut > end and url[end] != "/":
                 return None
             return url[end:cut]
-        found = self.pattern.match(url, 0, cut) if self.pattern is not None else None
-        return None if found is None else url[found.end() : cut]
+        stop = self.template.end(url, cut) if self.template is not None else None
+        return None if stop is None else url[stop:cut]
 
 
-def _server_pattern(server: dict[str, object]) -> tuple[str, int]:
-    """(regex for the server URL, count of its literal characters)."""
-    url = str(server.get("url") or "/").rstrip("/")
-    variables = server.get("variables")
-    declared = variables if isinstance(variables, dict) else {}
-    pattern: list[str] = []
-    position = 0
-    literal = 0
-    for found in _VARIABLE.finditer(url):
-        pattern.append(re.escape(url[position : found.start()]))
-        literal += found.start() - position
-        variable = declared.get(found.group(1))
-        enum = variable.get("enum") if isinstance(variable, dict) else None
-        if isinstance(enum, list) and enum:
-            pattern.append("(?:" + "|".join(re.escape(str(v)) for v in enum) + ")")
+#: A piece of a templated server URL: literal text, the values of an enum variable, or None for a
+#: free variable (any text).
+_Piece = str | tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class _ServerTemplate:
+    """A server URL with variables, matched as a prefix of request URLs in linear time.
+
+    The match walks the pieces keeping the set of URL positions reachable so far (a free variable
+    makes every later position reachable): what a backtracking regex explores one path at a time,
+    without ever revisiting a position, so a URL of length n costs O(pieces * n) however the
+    variables sit (adjacent free variables made the old regex take minutes on a 70-byte URL).
+    """
+
+    pieces: tuple[_Piece, ...]
+    relative: bool
+    literal: int
+
+    @classmethod
+    def build(cls, server: dict[str, object]) -> _ServerTemplate:
+        url = str(server.get("url") or "/").rstrip("/")
+        variables = server.get("variables")
+        declared = variables if isinstance(variables, dict) else {}
+        relative = url.startswith("/") or not url
+        slashes = url.find("//")
+        if relative:
+            host_end = 0
         else:
-            pattern.append("[^?#]*?")
-        position = found.end()
-    pattern.append(re.escape(url[position:]))
-    literal += len(url) - position
-    text = "".join(pattern)
-    # The server ends where a path segment ends.
-    boundary = "(?=/|$)"
-    if url.startswith("/") or not url:
-        # A relative server URL: any origin, then its path.
-        return r"(?:(?i:[a-z][a-z0-9+.-]*://[^/?#]*))?" + text + boundary, literal
-    scheme_and_host = re.match(r"^([^/]*//[^/]*)(.*)$", text, re.S)
-    if scheme_and_host is None:
-        return text + boundary, literal
-    return f"(?i:{scheme_and_host.group(1)}){scheme_and_host.group(2)}{boundary}", literal
+            host_end = len(url) if slashes < 0 else url.find("/", slashes + 2)
+            host_end = len(url) if host_end < 0 else host_end
+        pieces: list[_Piece] = []
+        position = 0
+        literal = 0
 
+        def add_literal(start: int, end: int) -> None:
+            # The scheme and host compare case-insensitively: that part is kept in lower case
+            # (and so is the request URL's origin when matching).
+            if start < host_end < end:
+                add_literal(start, host_end)
+                add_literal(host_end, end)
+            elif start < end:
+                text = url[start:end]
+                pieces.append(text.lower() if start < host_end else text)
 
-def _path_pattern(path: str) -> tuple[str, tuple[str, ...], int]:
-    """(regex for a path template, its variable names, count of its literal characters)."""
-    pattern: list[str] = []
-    names: list[str] = []
-    position = 0
-    literal = 0
-    for found in _VARIABLE.finditer(path):
-        pattern.append(re.escape(path[position : found.start()]))
-        literal += found.start() - position
-        pattern.append("([^/]+)")
-        names.append(found.group(1))
-        position = found.end()
-    pattern.append(re.escape(path[position:]))
-    literal += len(path) - position
-    text = "".join(pattern)
-    if not path.endswith("/"):
-        text += "/?"
-    return text, tuple(names), literal
+        for found in _VARIABLE.finditer(url):
+            add_literal(position, found.start())
+            literal += found.start() - position
+            variable = declared.get(found.group(1))
+            enum = variable.get("enum") if isinstance(variable, dict) else None
+            if isinstance(enum, list) and enum:
+                in_host = found.start() < host_end
+                pieces.append(
+                    tuple(dict.fromkeys(str(v).lower() if in_host else str(v) for v in enum))
+                )
+            elif not pieces or pieces[-1] is not None:  # adjacent free variables are one
+                pieces.append(None)
+            position = found.end()
+        add_literal(position, len(url))
+        literal += len(url) - position
+        return cls(tuple(pieces), relative, literal)
+
+    def end(self, url: str, cut: int) -> int | None:
+        """Where this server's URL ends in ``url[:cut]`` (at a ``/`` or at ``cut``), or None.
+
+        The earliest such end wins, as with a lazy regex.
+        """
+        scheme = url.find("://", 0, cut)
+        origin_end = -1
+        if scheme >= 0:
+            origin_end = url.find("/", scheme + 3, cut)
+            origin_end = cut if origin_end < 0 else origin_end
+        text = url[:origin_end].lower() + url[origin_end:cut] if origin_end >= 0 else url[:cut]
+        # A relative server URL: any origin (or none), then its path.
+        reached = {0, origin_end} if self.relative and origin_end >= 0 else {0}
+        # Reachable positions: the set ``reached``, or, when ``free``, every one from ``floor``.
+        free = False
+        floor = 0
+        for piece in self.pieces:
+            if piece is None:
+                if not reached:
+                    return None
+                floor, free = min(reached), True
+                continue
+            following: set[int] = set()
+            for option in (piece,) if isinstance(piece, str) else piece:
+                size = len(option)
+                if not size:
+                    following |= set(range(floor, cut + 1)) if free else reached
+                elif free:
+                    place = text.find(option, floor, cut)
+                    while place >= 0:
+                        following.add(place + size)
+                        place = text.find(option, place + 1, cut)
+                else:
+                    following.update(p + size for p in reached if text.startswith(option, p, cut))
+            reached, free = following, False
+        if free:
+            slash = text.find("/", floor, cut)
+            return cut if slash < 0 else slash
+        ends = [p for p in reached if p == cut or (p < cut and text[p] == "/")]
+        return min(ends) if ends else None

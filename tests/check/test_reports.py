@@ -186,13 +186,16 @@ def test_junit_escapes_hostile_text_and_replaces_what_xml_cannot_hold() -> None:
     assert "\x00" not in text and "\x1b" not in text
     case = ET.fromstring(text).find("testsuite/testcase")
     assert case is not None
-    # Everything comes back exactly, except the characters XML 1.0 forbids, shown as escapes.
+    # Everything comes back exactly, except controls and what XML 1.0 forbids, shown as escapes:
+    # a recorded CR LF cannot start a line of its own in the failure text.
     visible = "<script>alert(\"x\" & 'y')</script>\\x00\\x1b"
-    assert case.get("name") == f"rec\t{visible} GET https://x.test/a?q={visible}\\udc80"
+    assert case.get("name") == f"rec\\x09{visible} GET https://x.test/a?q={visible}\\udc80"
     failure = case.find("failure")
     assert failure is not None
-    assert failure.get("message") == f"/a&b: bad {visible}\r\nline [type at specs/anon.yaml:1]"
-    assert f"bad {visible}\r\nline" in (failure.text or "")
+    assert (
+        failure.get("message") == f"/a&b: bad {visible}\\x0d\\x0aline [type at specs/anon.yaml:1]"
+    )
+    assert f"bad {visible}\\x0d\\x0aline" in (failure.text or "")
 
 
 def test_junit_output_is_the_same_when_suites_spill_to_disk(
@@ -490,6 +493,16 @@ def test_cli_exits_0_when_every_exchange_passes(tmp_path: Path) -> None:
     assert counts(ET.fromstring(result.stdout)) == {"tests": "1", "failures": "0", "skipped": "0"}
 
 
-def test_clean_text_keeps_tabs_and_newlines_and_shows_the_rest() -> None:
-    assert clean_text("a\tb\nc\rd") == "a\tb\nc\rd"
-    assert clean_text("\x00\x08\x0b\x7f\ufffe\udc80") == "\\x00\\x08\\x0b\x7f\\ufffe\\udc80"
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a\tb\nc\rd", "a\\x09b\\x0ac\\x0dd"),  # no recorded text starts a line of its own
+        ("\x00\x08\x0b\x7f\ufffe\udc80", "\\x00\\x08\\x0b\\x7f\\ufffe\\udc80"),
+        ("\x1b[2J\x9b31m", "\\x1b[2J\\x9b31m"),  # ESC and C1 CSI: no terminal escape runs
+        ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),  # Unicode line breaks
+        ("admin\u202e\u2066txt", "admin\\u202e\\u2066txt"),  # bidi controls (Trojan Source)
+        ("café 東京 ünïcode", "café 東京 ünïcode"),  # printable text is left alone
+    ],
+)
+def test_clean_text_shows_every_control_as_an_escape(text: str, shown: str) -> None:
+    assert clean_text(text) == shown

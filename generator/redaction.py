@@ -1,0 +1,286 @@
+"""Credentials in recorded exchanges, and how every report keeps them out.
+
+Recordings come from production, so they carry credentials: API keys and tokens in query strings,
+URL fragments (``#access_token=``) and user info, ``Authorization`` and ``Cookie`` headers, tokens in
+response bodies. Reports quote URLs and, through schema violation messages, body values. Two rules
+keep credentials out of every report format:
+
+- **by name**: a query or fragment parameter, request header or body property whose name is
+  *credential-like* (:func:`is_credential_name`) has its value replaced by ``REDACTED``;
+- **by value**: every value found that way, and every credential of the exchange's request headers
+  (``Authorization``, ``Cookie``, ``X-Api-Key``, ...), is collected in :class:`Secrets`, which masks
+  it wherever it appears in any text of the report (raw, JSON-escaped or percent-encoded).
+
+Written without ``urllib.parse`` where URLs are concerned: a recorded URL may be malformed, and a
+report must still never show its secrets.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import json
+import re
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus, unquote_plus
+
+REDACTED = "REDACTED"
+
+#: Names that are credentials wherever they appear, compared with case and punctuation removed
+#: (``X-Amz-Signature`` is ``xamzsignature``, ``api_key[]`` is ``apikey``).
+_EXACT = frozenset(
+    {
+        "key",
+        "sig",
+        "pass",
+        "pin",
+        "otp",
+        "jwt",
+        "sid",
+        "auth",
+        "nonce",
+        "hmac",
+        "saml",
+        "samlresponse",
+        "assertion",
+    }
+)
+#: Pieces that make a name credential-like wherever they occur in it.
+_PIECES = (
+    "token",
+    "secret",
+    "passw",
+    "passwd",
+    "pwd",
+    "apikey",
+    "accesskey",
+    "privatekey",
+    "signingkey",
+    "sessionkey",
+    "signature",
+    "credential",
+    "session",
+    "cookie",
+    "bearer",
+    "oauth",
+    "authorization",
+    "authkey",
+    "authtoken",
+    "xamz",
+    "googaccess",
+    "clientassertion",
+)
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+#: ``api_key[]``, ``token[0]``, ``user[password]``: the array and map forms of query names.
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+#: Shorter secrets are masked only where they stand as a whole value: as substrings they would
+#: blank out unrelated text (a one-letter cookie would hide every "a" of a message).
+MIN_SUBSTRING = 4
+#: More secrets than this in one exchange (a hostile body full of ``token`` keys): every quoted
+#: value of every message is masked instead of building an ever larger pattern.
+MAX_SECRETS = 512
+
+
+@functools.lru_cache(maxsize=4096)  # the same few names come back in every exchange
+def is_credential_name(name: str) -> bool:
+    """Whether a parameter, header or property called ``name`` holds a credential.
+
+    Case, punctuation, percent-encoding and array or map suffixes do not matter:
+    ``access_token``, ``Access-Token``, ``access%5Ftoken``, ``access_token[]``, ``X-Amz-Signature``,
+    ``client_secret`` and ``user[password]`` all are.
+    """
+    if "%" in name or "+" in name:
+        name = unquote_plus(name)
+    lowered = name.lower()
+    parts = [lowered]
+    if "[" in lowered:
+        parts = [_BRACKETS.sub("", lowered), *_BRACKETS.findall(lowered)]
+    for part in parts:
+        compact = _NOT_WORD.sub("", part)
+        if not compact:
+            continue
+        if compact in _EXACT or compact.endswith("key"):
+            return True
+        if any(piece in compact for piece in _PIECES):
+            return True
+    return False
+
+
+def header_credentials(name: str, value: str) -> list[str]:
+    """The credentials a request header carries (none for an ordinary header).
+
+    ``Authorization: Bearer t`` gives the whole value and ``t``; ``Basic`` also its decoded
+    ``user:password`` and password; ``Cookie`` every cookie's value; a header with a credential-like
+    name (``X-Api-Key``, ``X-Amz-Security-Token``) its value.
+    """
+    lowered = name.strip().lower()
+    value = value.strip()
+    if not value:
+        return []
+    if lowered == "cookie":
+        found = [value]
+        for pair in value.split(";"):
+            _, equals, cookie = pair.partition("=")
+            if equals and cookie.strip():
+                found.append(cookie.strip().strip('"'))
+        return found
+    if not is_credential_name(lowered):
+        return []
+    found = [value]
+    scheme, space, token = value.partition(" ")
+    if space and token.strip():
+        token = token.strip()
+        found.append(token)
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(token, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError, ValueError):
+                decoded = ""
+            if decoded:
+                found.append(decoded)
+                _, colon, password = decoded.partition(":")
+                if colon and password:
+                    found.append(password)
+    return found
+
+
+class Secrets:
+    """The credential values of one exchange; :meth:`mask` hides them in any text."""
+
+    __slots__ = ("_pattern", "_values", "overflow")
+
+    def __init__(self, values: Iterable[str] = ()) -> None:
+        self._values: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        #: Set when more than :data:`MAX_SECRETS` were seen: then every quoted value is masked.
+        self.overflow = False
+        for value in values:
+            self.add(value)
+
+    def __bool__(self) -> bool:
+        return bool(self._values) or self.overflow
+
+    def add(self, value: str) -> None:
+        """Remember ``value`` (and the forms a report may write it in) as a credential."""
+        if not value or self.overflow:
+            return
+        forms = {value, json.dumps(value, ensure_ascii=False)[1:-1]}
+        if len(value) >= MIN_SUBSTRING:
+            forms |= {quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
+            if "%" in value or "+" in value:
+                forms.add(unquote_plus(value))
+        for form in forms:
+            if form and form not in self._values:
+                self._values.add(form)
+                self._pattern = None
+        if len(self._values) > MAX_SECRETS:
+            self.overflow = True
+            self._values.clear()
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        if self._pattern is None and self._values:
+            long = sorted((v for v in self._values if len(v) >= MIN_SUBSTRING), key=len)
+            short = sorted((v for v in self._values if len(v) < MIN_SUBSTRING), key=len)
+            alternatives = [re.escape(v) for v in reversed(long)]
+            # A short secret is masked only as a whole value: quoted, or a whole parameter value.
+            alternatives += [rf'(?<=")({re.escape(v)})(?=")' for v in reversed(short)]
+            alternatives += [rf"(?<=[=:])({re.escape(v)})(?=$|[&;#\s])" for v in reversed(short)]
+            self._pattern = re.compile("|".join(alternatives))
+        return self._pattern
+
+    def mask(self, text: str) -> str:
+        """``text`` with every known credential replaced by ``REDACTED``."""
+        if self.overflow:
+            return _QUOTED.sub(f'"{REDACTED}"', text)
+        pattern = self._compiled()
+        return text if pattern is None else pattern.sub(REDACTED, text)
+
+
+#: A JSON string as a violation message quotes it.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SEPARATORS = re.compile(r"([&;])")
+
+
+def redact_url(
+    url: str, names: frozenset[str] = frozenset(), secrets: Secrets | None = None
+) -> str:
+    """``url`` with its credentials replaced by ``REDACTED``.
+
+    User info goes; so does the whole fragment (never sent to a server, it is where OAuth's implicit
+    flow puts ``#access_token=``); a query parameter keeps its name and loses its value when the name
+    is credential-like or one of ``names`` (a spec's API key parameters). Values in ``secrets`` are
+    masked wherever they remain. A value of a redacted parameter is added to ``secrets``, so the same
+    value elsewhere (a violation message quoting it) is masked too.
+    """
+    head, hash_mark, fragment = url.partition("#")
+    if hash_mark and fragment:
+        fragment = REDACTED
+    path, question, query = head.partition("?")
+    if "@" in path:
+        path = _redact_userinfo(path, secrets)
+    if question and query:
+        query = redact_query(query, names, secrets)
+    text = path + question + query + hash_mark + fragment
+    return secrets.mask(text) if secrets else text
+
+
+def redact_query(
+    query: str, names: frozenset[str] = frozenset(), secrets: Secrets | None = None
+) -> str:
+    """A query string with the values of credential-like parameters replaced by ``REDACTED``."""
+    pieces = _SEPARATORS.split(query)
+    for index in range(0, len(pieces), 2):
+        name, equals, value = pieces[index].partition("=")
+        if equals and value and is_secret_parameter(name, names):
+            pieces[index] = f"{name}={REDACTED}"
+            if secrets is not None:
+                secrets.add(value)
+                secrets.add(unquote_plus(value))
+    return "".join(pieces)
+
+
+def is_secret_parameter(name: str, names: frozenset[str] = frozenset()) -> bool:
+    """Whether the query parameter ``name`` (as written in a URL) carries a credential."""
+    if is_credential_name(name):
+        return True
+    if not names:
+        return False
+    decoded = unquote_plus(name).lower() if "%" in name or "+" in name else name.lower()
+    return decoded in names or _BRACKETS.sub("", decoded) in names
+
+
+def _redact_userinfo(head: str, secrets: Secrets | None) -> str:
+    start = head.find("://")
+    start = start + 3 if start >= 0 else 0
+    end = head.find("/", start)
+    end = len(head) if end < 0 else end
+    at = head.rfind("@", start, end)
+    if at < 0:
+        return head
+    if secrets is not None:
+        userinfo = head[start:at]
+        secrets.add(userinfo)
+        _, colon, password = userinfo.partition(":")
+        if colon and password:
+            secrets.add(password)
+    return f"{head[:start]}{REDACTED}@{head[at + 1 :]}"
+
+
+def body_credentials(body: object, secrets: Secrets, limit: int = 1_000_000) -> None:
+    """Add every value under a credential-like property name in ``body`` to ``secrets``.
+
+    Walks at most ``limit`` values, without recursion (bodies may nest deeply).
+    """
+    stack: list[tuple[object, bool]] = [(body, False)]
+    seen = 0
+    while stack and seen < limit:
+        value, under_secret = stack.pop()
+        seen += 1
+        if isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((item, under_secret or is_credential_name(str(key))))
+        elif isinstance(value, list):
+            stack.extend((item, under_secret) for item in value)
+        elif under_secret and value is not None and not isinstance(value, bool):
+            secrets.add(str(value))
