@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from generator.check import Checker, Verdict
+from generator.check import Checker, Limits, Verdict
 from generator.check_report import Reporter, Summary
 from generator.emit import Outcome, Output, Package
 from generator.errors import LoadError, SpecgenError
-from generator.exchanges import Record, parse_line, read_recording
+from generator.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
 from generator.findings import Finding
 from generator.refs import LoadedSpec, load_spec
 
@@ -183,6 +183,7 @@ def check(
     ignore_unmatched: bool = False,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
 ) -> Summary:
     """Check every exchange of ``recordings`` against ``specs``, reporting each verdict.
 
@@ -195,7 +196,9 @@ def check(
             raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
         if not recording.is_file():
             raise LoadError("no such file", recording)
-    checker = Checker(expand_targets(specs or (DEFAULT_SPECS,)), ignore_unmatched)
+    checker = Checker(
+        expand_targets(specs or (DEFAULT_SPECS,)), ignore_unmatched, limits or Limits()
+    )
     summary = Summary()
     verdicts = (
         _verdicts(checker, recordings)
@@ -213,24 +216,24 @@ def check(
 
 def _verdicts(checker: Checker, recordings: Sequence[Path]) -> Iterator[Verdict]:
     for recording in recordings:
-        for record in read_recording(recording):
+        for record in read_recording(recording, checker.limits.max_record_bytes):
             yield checker.check(record)
 
 
-def _chunks(recordings: Sequence[Path]) -> Iterator[list[tuple[str, bytes] | Record]]:
+def _chunks(
+    recordings: Sequence[Path], max_bytes: int
+) -> Iterator[list[tuple[str, bytes] | Record]]:
     """Work for the processes: raw lines of JSON Lines files (parsed there), records otherwise."""
     chunk: list[tuple[str, bytes] | Record] = []
     for recording in recordings:
         if recording.suffix.lower() == ".jsonl":
-            with recording.open("rb") as stream:
-                for number, line in enumerate(stream, 1):
-                    if line.strip():
-                        chunk.append((f"{recording.name}:{number}", line))
-                        if len(chunk) >= CHUNK:
-                            yield chunk
-                            chunk = []
+            for source, line in jsonl_lines(recording, max_bytes):
+                chunk.append(line if isinstance(line, Unreadable) else (source, line))
+                if len(chunk) >= CHUNK:
+                    yield chunk
+                    chunk = []
         else:
-            for record in read_recording(recording):
+            for record in read_recording(recording, max_bytes):
                 chunk.append(record)
                 if len(chunk) >= CHUNK:
                     yield chunk
@@ -264,7 +267,7 @@ def _parallel_verdicts(
     # The checker pickles as its spec paths: each worker rebuilds it once, in the initializer.
     with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (checker,)) as pool:
         pending: deque[AsyncResult[list[Verdict]]] = deque()
-        for chunk in _chunks(recordings):
+        for chunk in _chunks(recordings, checker.limits.max_record_bytes):
             pending.append(pool.apply_async(_check_chunk, (chunk,)))
             # Keep at most two chunks per worker in flight, so memory stays flat.
             while len(pending) >= 2 * jobs:

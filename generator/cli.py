@@ -106,6 +106,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-unmatched", action="store_true", help="skip exchanges no operation matches"
     )
     check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
+    # Bounds on what one recorded exchange may cost (recordings are untrusted); see README.
+    from generator.check import Limits
+
+    defaults = Limits()
+    for flag, default, meaning in (
+        ("--max-errors-per-exchange", defaults.max_errors, "problems listed per exchange"),
+        ("--regex-limit", defaults.regex_limit, "backtracking steps per pattern and value"),
+        ("--max-depth", defaults.max_depth, "nesting of a recorded body"),
+        ("--max-record-bytes", defaults.max_record_bytes, "bytes of a line, file or HAR content"),
+    ):
+        check.add_argument(
+            flag,
+            type=_positive,
+            default=default,
+            metavar="N",
+            help=f"{meaning} (default {default:,})",
+        )
     return parser
 
 
@@ -150,8 +167,12 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from generator.check import Limits
     from generator.check_report import REPORTERS
 
+    limits = Limits(
+        args.max_errors_per_exchange, args.regex_limit, args.max_depth, args.max_record_bytes
+    )
     stream = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
     progress = _Progress() if sys.stderr.isatty() else None
     try:
@@ -162,6 +183,7 @@ def run_check(args: argparse.Namespace) -> int:
             ignore_unmatched=args.ignore_unmatched,
             jobs=args.jobs,
             progress=progress,
+            limits=limits,
         )
     finally:
         if progress is not None:
