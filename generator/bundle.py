@@ -13,6 +13,8 @@ operation's bodies use. Keys are sorted, so output is byte-identical on every ru
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,7 +22,7 @@ import yaml
 from generator import pointer as jp
 from generator.errors import SpecgenError
 from generator.loading import Document
-from generator.refs import LoadedSpec, RefError
+from generator.refs import LoadedSpec, RefError, Target
 from generator.schemas import SchemaCollector, name_bodies
 
 #: Keywords that mean something to OpenAPI only; JSON Schema consumers would reject or misread them.
@@ -33,7 +35,9 @@ def openapi_bundle(spec: LoadedSpec) -> dict[str, Any]:
     """The spec as one self-contained OpenAPI document (same version as the spec)."""
     collector = SchemaCollector(spec, "#/components/schemas/", to_json_schema=False)
     collector.add_components()
-    document = _inline(spec, collector, spec.root, "", spec.root.data, in_schema=False, depth=0)
+    inliner = _Inliner(spec, collector)
+    inliner.measure(spec.root, "", spec.root.data, in_schema=False)
+    document = inliner.inline(spec.root, "", spec.root.data, in_schema=False)
     if not isinstance(document, dict):
         raise SpecgenError("the spec's root is not a mapping", spec.root.path)
     if collector.definitions:
@@ -72,44 +76,130 @@ def dumps(document: dict[str, Any], form: str) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def _inline(
-    spec: LoadedSpec,
-    collector: SchemaCollector,
-    document: Document,
-    pointer: str,
-    node: Any,
-    in_schema: bool,
-    depth: int,
-) -> Any:
-    """A copy of ``node`` whose ``$ref``s all point inside the bundle."""
-    if depth > _MAX_INLINE_DEPTH:
-        raise SpecgenError(
-            f"references nest deeper than {_MAX_INLINE_DEPTH} at {pointer}", document.path
-        )
-    if isinstance(node, list):
-        return [
-            _inline(spec, collector, document, f"{pointer}/{i}", item, in_schema, depth)
-            for i, item in enumerate(node)
-        ]
-    if not isinstance(node, dict):
-        return node
-    ref = node.get("$ref")
-    if isinstance(ref, str):
+class _Inliner:
+    """Copies a spec with its ``$ref``s pointing inside the bundle, inlining other files' objects.
+
+    Inlining is measured before anything is copied, each referenced object once (so the measure is
+    linear in the spec's size): a reference that comes back to an object it is inside of (a cycle,
+    which inlining cannot end) and copying more than :attr:`Limits.max_inlined_values` values in
+    all (references that fan out: two refs to an object with two refs to ...) are located errors.
+    """
+
+    def __init__(self, spec: LoadedSpec, collector: SchemaCollector) -> None:
+        self.spec = spec
+        self.collector = collector
+        self.inlining: list[tuple[Path, str]] = []
+        self.sizes: dict[tuple[Path, str], int] = {}
+        self.inlined = 0
+
+    def error(self, message: str, document: Document, pointer: str) -> SpecgenError:
+        position = document.position(pointer)
+        return SpecgenError(message, document.path, position.line, position.col)
+
+    def measure(self, document: Document, pointer: str, node: Any, in_schema: bool) -> int:
+        """How many values :meth:`inline` makes of ``node``; raises on cycles and on the limit."""
+        if isinstance(node, list):
+            return 1 + sum(
+                self.measure(document, f"{pointer}/{i}", item, in_schema)
+                for i, item in enumerate(node)
+            )
+        if not isinstance(node, dict):
+            return 1
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = self.target(document, pointer, ref)
+            if in_schema or target.document is self.spec.root:
+                return len(node)
+            size = len(node) + self.size_of(target, document, pointer, ref)
+            if not self.inlining:  # a reference the spec's own file makes: this much is copied
+                self.inlined += size
+            if self.inlined > self.spec.limits.max_inlined_values or (
+                size > self.spec.limits.max_inlined_values
+            ):
+                raise self.error(
+                    f"inlining references to other files would copy more than"
+                    f" {self.spec.limits.max_inlined_values} values (--max-inlined-values)",
+                    document,
+                    jp.join(pointer, "$ref"),
+                )
+            return size
+        total = 1
+        for key, value, child_in_schema in _members(pointer, node, in_schema):
+            if child_in_schema is None:
+                total += _count(value)
+            else:
+                total += self.measure(document, jp.join(pointer, key), value, child_in_schema)
+        return total
+
+    def size_of(self, target: Target, document: Document, pointer: str, ref: str) -> int:
+        key = (target.document.path.resolve(), target.pointer)
+        known = self.sizes.get(key)
+        if known is not None:
+            return known
+        if key in self.inlining:
+            raise self.error(
+                f"$ref {ref!r} leads back to an object it is inside of, in another file: such a"
+                " cycle cannot be inlined (move the objects into the spec's own file, where"
+                " references stay references)",
+                document,
+                jp.join(pointer, "$ref"),
+            )
+        if len(self.inlining) >= _MAX_INLINE_DEPTH:
+            raise self.error(
+                f"references to other files nest deeper than {_MAX_INLINE_DEPTH}",
+                document,
+                jp.join(pointer, "$ref"),
+            )
+        self.inlining.append(key)
         try:
-            target = spec.resolve(document, ref)
+            size = self.measure(target.document, target.pointer, target.value, False)
+        finally:
+            self.inlining.pop()
+        self.sizes[key] = size
+        return size
+
+    def target(self, document: Document, pointer: str, ref: str) -> Target:
+        try:
+            return self.spec.resolve(document, ref)
         except RefError as exc:
-            raise SpecgenError(exc.message, document.path) from None
-        if in_schema:
-            return {**_rest(node), "$ref": collector.ref_prefix + collector.name_of(target)}
-        if target.document is spec.root:
-            return {**_rest(node), "$ref": "#" + _fragment(target.pointer)}
-        # A parameter, response or example in another file: inlined where it is used.
-        inlined = _inline(
-            spec, collector, target.document, target.pointer, target.value, False, depth + 1
-        )
-        return {**inlined, **_rest(node)} if isinstance(inlined, dict) else inlined
-    copied: dict[str, Any] = {}
+            raise self.error(exc.message, document, jp.join(pointer, "$ref")) from None
+
+    def inline(self, document: Document, pointer: str, node: Any, in_schema: bool) -> Any:
+        """A copy of ``node`` whose ``$ref``s all point inside the bundle (measured already)."""
+        if isinstance(node, list):
+            return [
+                self.inline(document, f"{pointer}/{i}", item, in_schema)
+                for i, item in enumerate(node)
+            ]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str):
+            target = self.target(document, pointer, ref)
+            if in_schema:
+                name = self.collector.name_of(target)
+                return {**_rest(node), "$ref": self.collector.ref_prefix + name}
+            if target.document is self.spec.root:
+                return {**_rest(node), "$ref": "#" + _fragment(target.pointer)}
+            # A parameter, response or example in another file: inlined where it is used.
+            inlined = self.inline(target.document, target.pointer, target.value, False)
+            return {**inlined, **_rest(node)} if isinstance(inlined, dict) else inlined
+        copied: dict[str, Any] = {}
+        for key, value, child_in_schema in _members(pointer, node, in_schema):
+            if child_in_schema is None:
+                copied[key] = value
+            else:
+                copied[key] = self.inline(document, jp.join(pointer, key), value, child_in_schema)
+        return copied
+
+
+def _members(
+    pointer: str, node: dict[str, Any], in_schema: bool
+) -> Iterator[tuple[str, Any, bool | None]]:
+    """(key, value, whether it is in a schema) for each member to copy; None for literal data."""
     for key, value in node.items():
+        if pointer == "/components" and key == "schemas":
+            continue  # rebuilt from the collector, which names and rewrites every schema
         literal = key in ("example", "default", "const", "enum") or key.startswith("x-")
         if key == "examples":
             # A schema's `examples` are values; elsewhere it maps names to Example Objects.
@@ -117,17 +207,23 @@ def _inline(
         if key == "value" and jp.parent(pointer).endswith("/examples"):
             literal = True  # the value of an Example Object
         if literal:
-            copied[key] = value
-            continue
-        child_in_schema = (
-            in_schema or key == "schema" or (pointer == "/components" and key == "schemas")
-        )
-        if pointer == "/components" and key == "schemas":
-            continue  # rebuilt from the collector, which names and rewrites every schema
-        copied[key] = _inline(
-            spec, collector, document, jp.join(pointer, key), value, child_in_schema, depth
-        )
-    return copied
+            yield key, value, None
+        else:
+            yield key, value, in_schema or key == "schema"
+
+
+def _count(value: Any) -> int:
+    """How many values ``value`` holds, itself included."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 def _rest(node: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 from generator import pointer as jp
 from generator.errors import LoadError, display_path
 from generator.findings import Finding, Severity
-from generator.loading import Document, Position, load_document
+from generator.loading import DEFAULT_LIMITS, Document, Limits, Position, load_document
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Keys whose values are literal data, never spec structure: a "$ref" inside them is just text.
@@ -62,8 +62,9 @@ class Target:
 class LoadedSpec:
     """The root document of a spec, every document it references, and the problems met on the way."""
 
-    def __init__(self, root: Document) -> None:
+    def __init__(self, root: Document, limits: Limits = DEFAULT_LIMITS) -> None:
         self.root = root
+        self.limits = limits
         self.folder = root.path.resolve().parent
         self.documents: dict[Path, Document] = {root.path.resolve(): root}
         self.refs: list[Ref] = []
@@ -114,7 +115,13 @@ class LoadedSpec:
         file_part, _, fragment = ref.partition("#")
         target_doc = document
         if file_part:
-            path = (document.path.resolve().parent / unquote(file_part)).resolve()
+            name = unquote(file_part)
+            if "\x00" in name:
+                raise RefError("ref-resolves", f"$ref {ref!r} names no file: it holds a NUL byte")
+            try:
+                path = (document.path.resolve().parent / name).resolve()
+            except (OSError, ValueError) as exc:
+                raise RefError("ref-resolves", f"$ref {ref!r} names no file: {exc}") from None
             if not path.is_relative_to(self.folder):
                 raise RefError(
                     "ref-outside",
@@ -163,7 +170,7 @@ class LoadedSpec:
         if path in self._unloadable:
             raise RefError("ref-resolves", f"$ref {ref!r}: {self._unloadable[path]}")
         try:
-            loaded = load_document(path)
+            loaded = load_document(path, self.limits)
         except LoadError as exc:
             self._unloadable[path] = str(exc)
             raise RefError("ref-resolves", f"$ref {ref!r}: {exc}") from None
@@ -198,13 +205,14 @@ def _is_literal(pointer: str, key: str, value: Any) -> bool:
     return key == "value" and jp.parent(pointer).endswith("/examples")
 
 
-def load_spec(path: Path) -> LoadedSpec:
+def load_spec(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedSpec:
     """Load the spec at ``path`` and every local document its ``$ref``s reach.
 
     The root file must load (else :class:`LoadError`, exit 2); a ``$ref`` that cannot be followed
     becomes a finding in :attr:`LoadedSpec.problems` so the rest of the spec is still checked.
+    More named schemas than ``limits`` allow is a :class:`LoadError` too.
     """
-    spec = LoadedSpec(load_document(path))
+    spec = LoadedSpec(load_document(path, limits), limits)
     pending = [spec.root]
     seen = {spec.root.path.resolve()}
     while pending:
@@ -229,4 +237,35 @@ def load_spec(path: Path) -> LoadedSpec:
                 seen.add(resolved)
                 pending.append(target.document)
     spec.refs.sort(key=lambda r: (str(r.document.path), r.pointer))
+    _count_schemas(spec)
     return spec
+
+
+#: Members of these keys are named schemas (OpenAPI components, JSON Schema definitions).
+_SCHEMA_MAPS = ("schemas", "$defs", "definitions")
+
+
+def _count_schemas(spec: LoadedSpec) -> None:
+    """Refuse a spec with more named schemas than :attr:`Limits.max_schemas`, at the one too many."""
+    count = 0
+    for document in spec.documents.values():
+        stack: list[tuple[str, Any]] = [("", document.data)]
+        while stack:
+            pointer, node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    if key in _SCHEMA_MAPS and isinstance(value, dict):
+                        count += len(value)
+                        if count > spec.limits.max_schemas:
+                            pos = document.position(jp.join(pointer, key))
+                            raise LoadError(
+                                f"more than {spec.limits.max_schemas} named schemas"
+                                " (--max-schemas)",
+                                document.path,
+                                pos.line,
+                                pos.col,
+                            )
+                    if not _is_literal(pointer, key, value):
+                        stack.append((jp.join(pointer, key), value))
+            elif isinstance(node, list):
+                stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))

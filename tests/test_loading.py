@@ -9,13 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import LoadError
-from generator.loading import (
-    MAX_ALIAS_EXPANSION,
-    MAX_DEPTH,
-    Position,
-    load_document,
-    parse_document,
-)
+from generator.loading import DEFAULT_LIMITS, Position, load_document, parse_document
 from tests.conftest import ROOT, specgen, write
 
 
@@ -90,7 +84,7 @@ def test_billion_laughs_fails_fast_before_expanding() -> None:
         parse("\n".join(levels) + "\n")
     assert time.perf_counter() - started < 2.0
     assert caught.value.line > 1
-    assert str(MAX_ALIAS_EXPANSION) in caught.value.message
+    assert str(DEFAULT_LIMITS.max_alias_values) in caught.value.message
 
 
 @pytest.mark.parametrize(
@@ -115,7 +109,7 @@ def test_deep_nesting_is_refused_by_specgen_at_its_place(
     # own, located where the limit is crossed, whatever the YAML library would have said.
     with pytest.raises(LoadError) as caught:
         parse(text)
-    assert str(MAX_DEPTH) in caught.value.message
+    assert str(DEFAULT_LIMITS.max_depth) in caught.value.message
     assert caught.value.line > 0 and caught.value.col > 0
     assert str(caught.value).startswith(f"spec.yaml:{caught.value.line}:{caught.value.col}: ")
 
