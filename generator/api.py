@@ -14,6 +14,7 @@ from generator.emit import Outcome, Output, Package
 from generator.errors import LoadError, SpecgenError
 from generator.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
 from generator.findings import Finding
+from generator.loading import DEFAULT_LIMITS, SpecLimits
 from generator.refs import LoadedSpec, load_spec
 
 #: File names taken from a folder given as a target.
@@ -38,7 +39,9 @@ class SpecReport:
 def expand_targets(targets: Iterable[Path]) -> list[Path]:
     """Spec files named by ``targets``: files as given, folders by their YAML/JSON files (sorted).
 
-    A folder with no spec in it is a usage error; a missing file is left for loading to report.
+    A folder with no spec in it is a usage error; a missing file is left for loading to report. A
+    folder's file that is a link to a file outside it is refused, as a ``$ref`` leaving the folder
+    is: naming a folder hands over what is in it, nothing else.
     """
     found: list[Path] = []
     for target in targets:
@@ -46,16 +49,22 @@ def expand_targets(targets: Iterable[Path]) -> list[Path]:
             files = sorted(p for p in target.iterdir() if p.suffix in SPEC_SUFFIXES and p.is_file())
             if not files:
                 raise SpecgenError("folder holds no .yaml, .yml or .json spec", target)
+            folder = target.resolve()
+            for file in files:
+                if not file.resolve().is_relative_to(folder):
+                    raise SpecgenError(
+                        "is a link to a file outside the folder; refusing to read it", file
+                    )
             found.extend(files)
         else:
             found.append(target)
     return found
 
 
-def validate_spec(path: Path) -> SpecReport:
+def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport:
     """Load and validate one spec: openapi-spec-validator, then specgen's lint rules."""
     try:
-        spec = load_spec(path)
+        spec = load_spec(path, limits)
     except LoadError as exc:
         return SpecReport(path, load_error=exc)
     return SpecReport(path, findings=validate_loaded(spec))
@@ -74,13 +83,15 @@ def validate_loaded(spec: LoadedSpec) -> list[Finding]:
     return sorted(findings, key=Finding.sort_key)
 
 
-def load_and_validate(targets: Sequence[Path]) -> tuple[list[LoadedSpec], list[SpecReport]]:
+def load_and_validate(
+    targets: Sequence[Path], limits: SpecLimits = DEFAULT_LIMITS
+) -> tuple[list[LoadedSpec], list[SpecReport]]:
     """The specs named by ``targets`` that could be read, and a report for every one of them."""
     loaded: list[LoadedSpec] = []
     reports: list[SpecReport] = []
     for path in expand_targets(targets or (DEFAULT_SPECS,)):
         try:
-            spec = load_spec(path)
+            spec = load_spec(path, limits)
         except LoadError as exc:
             reports.append(SpecReport(path, load_error=exc))
             continue
@@ -89,9 +100,11 @@ def load_and_validate(targets: Sequence[Path]) -> tuple[list[LoadedSpec], list[S
     return loaded, reports
 
 
-def validate(targets: Sequence[Path] = (DEFAULT_SPECS,)) -> list[SpecReport]:
+def validate(
+    targets: Sequence[Path] = (DEFAULT_SPECS,), limits: SpecLimits = DEFAULT_LIMITS
+) -> list[SpecReport]:
     """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`."""
-    return [validate_spec(path) for path in expand_targets(targets or (DEFAULT_SPECS,))]
+    return [validate_spec(path, limits) for path in expand_targets(targets or (DEFAULT_SPECS,))]
 
 
 DEFAULT_OUTPUT = Path("generated")
@@ -115,6 +128,7 @@ def generate(
     out: Path = DEFAULT_OUTPUT,
     check: bool = False,
     templates: Path | None = None,
+    limits: SpecLimits = DEFAULT_LIMITS,
 ) -> GenerateResult:
     """Generate a client package per spec into ``out`` (or, with ``check``, compare against it).
 
@@ -128,7 +142,7 @@ def generate(
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
-    loaded, reports = load_and_validate(targets)
+    loaded, reports = load_and_validate(targets, limits)
     result = GenerateResult(reports)
     if result.blocked:
         return result
@@ -288,7 +302,9 @@ class BundleResult:
         return any(report.failed(strict=False) for report in self.reports)
 
 
-def bundle(targets: Sequence[Path], out: Path, form: str = "json") -> BundleResult:
+def bundle(
+    targets: Sequence[Path], out: Path, form: str = "json", limits: SpecLimits = DEFAULT_LIMITS
+) -> BundleResult:
     """Write ``<name>.openapi.<form>`` and ``<name>.schema.<form>`` per spec into ``out``.
 
     Specs are validated first; if any has errors, nothing is written.
@@ -296,7 +312,7 @@ def bundle(targets: Sequence[Path], out: Path, form: str = "json") -> BundleResu
     from generator.bundle import dumps, json_schema, openapi_bundle
     from generator.emit import atomic_write
 
-    loaded, reports = load_and_validate(targets)
+    loaded, reports = load_and_validate(targets, limits)
     result = BundleResult(reports)
     if result.blocked:
         return result

@@ -81,7 +81,7 @@ class _Inliner:
 
     Inlining is measured before anything is copied, each referenced object once (so the measure is
     linear in the spec's size): a reference that comes back to an object it is inside of (a cycle,
-    which inlining cannot end) and copying more than :attr:`Limits.max_inlined_values` values in
+    which inlining cannot end) and copying more than :attr:`SpecLimits.max_inlined_values` values in
     all (references that fan out: two refs to an object with two refs to ...) are located errors.
     """
 

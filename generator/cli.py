@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import __version__, api, report
 from generator.errors import SpecgenError, display_path
+from generator.loading import SpecLimits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -88,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on", choices=("breaking",), default=None, help="exit 1 when a change is breaking"
     )
 
+    for reads_specs in (validate, generate, bundle, diff):
+        _add_limit_flags(reads_specs)
+
     check = commands.add_parser(
         "check", help="check recorded exchanges (.har, .json, .jsonl) against the specs"
     )
@@ -126,6 +130,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_limit_flags(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("limits on what one spec may cost to read")
+    for flag, name, default, text in SpecLimits.flags():
+        group.add_argument(
+            flag,
+            dest=name,
+            type=_positive,
+            default=default,
+            metavar="N",
+            help=f"{text} ({default})",
+        )
+
+
+def _limits(args: argparse.Namespace) -> SpecLimits:
+    return SpecLimits(**{name: getattr(args, name) for _, name, _, _ in SpecLimits.flags()})
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -134,7 +155,7 @@ def _positive(text: str) -> int:
 
 
 def run_bundle(args: argparse.Namespace) -> int:
-    result = api.bundle(args.targets or [api.DEFAULT_SPECS], args.out, args.format)
+    result = api.bundle(args.targets or [api.DEFAULT_SPECS], args.out, args.format, _limits(args))
     if _print_news(result.reports):
         return EXIT_USAGE
     if result.blocked:
@@ -160,7 +181,7 @@ def _print_news(reports: list[api.SpecReport]) -> bool:
 def run_diff(args: argparse.Namespace) -> int:
     from generator import diff
 
-    result = diff.diff(args.old, args.new)
+    result = diff.diff(args.old, args.new, _limits(args))
     render = {"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}
     print(render[args.format](result))
     return diff.exit_code(result, args.fail_on)
@@ -210,7 +231,7 @@ class _Progress:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    reports = api.validate(args.targets or [api.DEFAULT_SPECS])
+    reports = api.validate(args.targets or [api.DEFAULT_SPECS], _limits(args))
     render = report.as_json if args.format == "json" else report.as_text
     print(render(reports, args.strict))
     if any(r.load_error is not None for r in reports):
@@ -219,7 +240,9 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    result = api.generate(args.targets or [api.DEFAULT_SPECS], args.out, args.check, args.templates)
+    result = api.generate(
+        args.targets or [api.DEFAULT_SPECS], args.out, args.check, args.templates, _limits(args)
+    )
     if _print_news(result.reports):
         return EXIT_USAGE
     if result.blocked or result.outcome is None:

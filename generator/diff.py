@@ -127,7 +127,7 @@ from generator import pointer as jp
 from generator.conform import operation_parameters
 from generator.dialect import is_openapi_30, oas30_to_2020_12
 from generator.errors import LoadError, SpecgenError
-from generator.loading import Document, load_document
+from generator.loading import DEFAULT_LIMITS, Document, SpecLimits, load_document
 from generator.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
 
 #: Every kind of change and whether it breaks an existing client (see the module docstring).
@@ -242,7 +242,7 @@ class DiffReport:
 # --- loading versions -----------------------------------------------------------------------------
 
 
-def load_version(ref: str) -> LoadedSpec:
+def load_version(ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
     """Load a spec given as a path, or as ``PATH@REV`` to read it from a git revision.
 
     For ``PATH@REV`` the file, and the files its ``$ref``s reach, are taken from that revision into
@@ -251,21 +251,21 @@ def load_version(ref: str) -> LoadedSpec:
     :class:`LoadError` naming ``ref`` for a missing file, an unknown revision or no git.
     """
     if "@" not in ref or Path(ref).exists():
-        return load_spec(Path(ref))
+        return load_spec(Path(ref), limits)
     path_text, rev = ref.rsplit("@", 1)
     if not path_text or not rev:
         raise LoadError("expected PATH@REV with both a path and a revision", ref)
     if rev.startswith("-"):
         # Never let a revision be read as an option by git.
         raise LoadError(f"not a revision: {rev!r}", ref)
-    return _load_at_revision(Path(path_text), rev, ref)
+    return _load_at_revision(Path(path_text), rev, ref, limits)
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
 
 
-def _load_at_revision(path: Path, rev: str, ref: str) -> LoadedSpec:
+def _load_at_revision(path: Path, rev: str, ref: str, limits: SpecLimits) -> LoadedSpec:
     absolute = Path.cwd() / path
     start = absolute.parent
     # The file (even its folder) may be gone from the working tree and still be at the revision.
@@ -299,10 +299,10 @@ def _load_at_revision(path: Path, rev: str, ref: str) -> LoadedSpec:
         root = mirror / relative
         root.parent.mkdir(parents=True, exist_ok=True)
         root.write_bytes(root_text.stdout)
-        _fetch_referenced(top, commit, mirror, root)
+        _fetch_referenced(top, commit, mirror, root, limits)
         try:
             # Every document is parsed now, so nothing is read from the folder once it is gone.
-            return load_spec(root)
+            return load_spec(root, limits)
         except LoadError as exc:
             raise LoadError(exc.message, ref, exc.line, exc.col) from None
 
@@ -314,7 +314,7 @@ def _git_reason(result: subprocess.CompletedProcess[bytes]) -> str:
     return reason.removeprefix("fatal: ")
 
 
-def _fetch_referenced(top: Path, commit: str, mirror: Path, root: Path) -> None:
+def _fetch_referenced(top: Path, commit: str, mirror: Path, root: Path, limits: SpecLimits) -> None:
     """Copy from ``commit`` into ``mirror`` every file the ``$ref``s reachable from ``root`` name.
 
     Only files inside the spec's folder are copied, as only those are ever read (see refs.py); a
@@ -326,7 +326,7 @@ def _fetch_referenced(top: Path, commit: str, mirror: Path, root: Path) -> None:
     while pending:
         current = pending.pop()
         try:
-            document = load_document(current)
+            document = load_document(current, limits)
         except LoadError:
             continue  # the root's own error is raised by load_spec; others become findings there
         for ref in iter_refs(document):
@@ -355,9 +355,10 @@ def _display(path: Path) -> str:
 # --- the comparison -------------------------------------------------------------------------------
 
 
-def diff(old_ref: str, new_ref: str) -> DiffReport:
+def diff(old_ref: str, new_ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> DiffReport:
     """Compare two versions of a spec, each a path or ``PATH@REV``; see :func:`load_version`."""
-    return diff_specs(load_version(old_ref), load_version(new_ref), old_ref, new_ref)
+    old, new = load_version(old_ref, limits), load_version(new_ref, limits)
+    return diff_specs(old, new, old_ref, new_ref)
 
 
 def diff_specs(old: LoadedSpec, new: LoadedSpec, old_name: str, new_name: str) -> DiffReport:

@@ -7,7 +7,7 @@ anything is built, so a "billion laughs" file fails at once instead of eating me
 ``.json`` name, or text that starts with ``{``) are read by a JSON parser, with the same positions and
 limits: JSON is not quite a subset of YAML (surrogate-pair escapes, a raw U+2028).
 
-Specs are untrusted input. Every limit on what a file may cost is in :class:`Limits`, checked before the
+Specs are untrusted input. Every limit on what a file may cost is in :class:`SpecLimits`, checked before the
 work it bounds, and every refusal names the file and, where there is one, the line and column.
 """
 
@@ -35,7 +35,7 @@ from generator.errors import LoadError
 
 
 @dataclass(frozen=True)
-class Limits:
+class SpecLimits:
     """What one spec may cost to read; each has a ``--max-...`` flag on the commands that read specs.
 
     The defaults are far above any hand-written or published spec (GitHub's REST description, one of
@@ -71,12 +71,12 @@ class Limits:
     @staticmethod
     def flags() -> Iterator[tuple[str, str, int, str]]:
         """(flag, field name, default, help) for each limit: ``--max-spec-bytes`` and so on."""
-        for limit in fields(Limits):
+        for limit in fields(SpecLimits):
             flag = "--" + limit.name.replace("_", "-")
             yield flag, limit.name, limit.default, str(limit.metadata["help"])  # type: ignore[misc]
 
 
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = SpecLimits()
 
 _STR = "tag:yaml.org,2002:str"
 _NULL = "tag:yaml.org,2002:null"
@@ -161,7 +161,7 @@ else:  # pragma: no cover - PyYAML built without libyaml
 _RESOLVER: Any = _CoreResolver()
 
 
-def load_document(path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
     """Read ``path`` as YAML (or JSON) into a :class:`Document`; raises :class:`LoadError`.
 
     Only a regular file is read: a FIFO, a device or a socket could block forever or never end, so
@@ -224,7 +224,7 @@ def is_json_text(text: str, path: Path) -> bool:
     return path.suffix.lower() == ".json" or text.lstrip(" \t\r\n").startswith("{")
 
 
-def parse_document(text: str, path: Path, limits: Limits = DEFAULT_LIMITS) -> Document:
+def parse_document(text: str, path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
     """Parse YAML/JSON ``text`` that came from ``path`` (used in messages)."""
     if len(text) * 4 > limits.max_spec_bytes and (
         len(text.encode("utf-8", "surrogatepass")) > limits.max_spec_bytes
@@ -267,7 +267,7 @@ def _stack_for(depth: int) -> Iterator[None]:
     """Room on Python's stack for walking ``depth`` levels (a few frames each), whatever the limit.
 
     Python 3.11 does not use the C stack for calls between Python functions, so raising the limit
-    for this walk is safe; nesting itself is bounded by :attr:`Limits.max_depth` before it starts.
+    for this walk is safe; nesting itself is bounded by :attr:`SpecLimits.max_depth` before it starts.
     """
     previous = sys.getrecursionlimit()
     sys.setrecursionlimit(max(previous, 4 * depth + 200))
@@ -277,7 +277,7 @@ def _stack_for(depth: int) -> Iterator[None]:
         sys.setrecursionlimit(previous)
 
 
-def _compose(events: Any, path: Path, limits: Limits) -> Node | None:
+def _compose(events: Any, path: Path, limits: SpecLimits) -> Node | None:
     """The single document of ``events`` as a node graph, composed without recursion.
 
     Nesting is counted here, at each collection's start, so a deep file fails with specgen's error
@@ -342,11 +342,11 @@ def _compose(events: Any, path: Path, limits: Limits) -> Node | None:
     return root
 
 
-def _too_deep(limits: Limits) -> str:
+def _too_deep(limits: SpecLimits) -> str:
     return f"nesting deeper than {limits.max_depth} levels (--max-depth)"
 
 
-def _events(text: str, limits: Limits) -> Any:
+def _events(text: str, limits: SpecLimits) -> Any:
     """An event parser for ``text``: libyaml's, unless a line nests flow collections too deep.
 
     Before libyaml hands over an event it may scan up to 1024 characters of the line ahead (a
@@ -413,7 +413,7 @@ def _out_of_range(text: str) -> str:
 class _Builder:
     """Turns a composed node graph into JSON data, recording positions as it goes."""
 
-    def __init__(self, path: Path, limits: Limits) -> None:
+    def __init__(self, path: Path, limits: SpecLimits) -> None:
         self.path = path
         self.limits = limits
         self.positions: dict[str, Position] = {}
@@ -576,7 +576,7 @@ class _JSONParser:
     the text, so every value's line and column is known and nesting never touches Python's stack.
     """
 
-    def __init__(self, text: str, path: Path, limits: Limits) -> None:
+    def __init__(self, text: str, path: Path, limits: SpecLimits) -> None:
         self.text = text
         self.path = path
         self.limits = limits

@@ -20,7 +20,7 @@ from urllib.request import url2pathname
 from generator import pointer as jp
 from generator.errors import LoadError, display_path
 from generator.findings import Finding, Severity
-from generator.loading import DEFAULT_LIMITS, Document, Limits, Position, load_document
+from generator.loading import DEFAULT_LIMITS, Document, Position, SpecLimits, load_document
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Keys whose values are literal data, never spec structure: a "$ref" inside them is just text.
@@ -62,7 +62,7 @@ class Target:
 class LoadedSpec:
     """The root document of a spec, every document it references, and the problems met on the way."""
 
-    def __init__(self, root: Document, limits: Limits = DEFAULT_LIMITS) -> None:
+    def __init__(self, root: Document, limits: SpecLimits = DEFAULT_LIMITS) -> None:
         self.root = root
         self.limits = limits
         self.folder = root.path.resolve().parent
@@ -205,7 +205,7 @@ def _is_literal(pointer: str, key: str, value: Any) -> bool:
     return key == "value" and jp.parent(pointer).endswith("/examples")
 
 
-def load_spec(path: Path, limits: Limits = DEFAULT_LIMITS) -> LoadedSpec:
+def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
     """Load the spec at ``path`` and every local document its ``$ref``s reach.
 
     The root file must load (else :class:`LoadError`, exit 2); a ``$ref`` that cannot be followed
@@ -246,7 +246,7 @@ _SCHEMA_MAPS = ("schemas", "$defs", "definitions")
 
 
 def _count_schemas(spec: LoadedSpec) -> None:
-    """Refuse a spec with more named schemas than :attr:`Limits.max_schemas`, at the one too many."""
+    """Refuse a spec with more named schemas than :attr:`SpecLimits.max_schemas`, at the one too many."""
     count = 0
     for document in spec.documents.values():
         stack: list[tuple[str, Any]] = [("", document.data)]
