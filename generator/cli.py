@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__, api, report
-from generator.errors import SpecgenError, display_path
+from generator.errors import SpecgenError, display_path, shown
 from generator.loading import SpecLimits
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -296,6 +296,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception as exc:  # a bug of specgen's: still one line, never a traceback
         print(
-            f"specgen: internal error: {type(exc).__name__}: {exc} (please report)", file=sys.stderr
+            f"specgen: internal error: {type(exc).__name__}: {shown(str(exc))} (please report)",
+            file=sys.stderr,
         )
         return EXIT_USAGE

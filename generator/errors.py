@@ -7,7 +7,45 @@ one line a user can jump to and exit with code 2.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
+
+#: Characters never printed as they are (the set ``check``'s reports use too): controls (newline
+#: and ESC included), line and paragraph separators, bidi and other format characters, surrogates
+#: and noncharacters. Printed raw they forge lines, run terminal escapes or reorder what is shown.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    "\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff]"
+)
+
+
+def shown(text: str) -> str:
+    """``text`` as it may be printed: every unsafe character as a visible ``\\xNN``/``\\uNNNN``."""
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(_visible, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def json_shown(text: str) -> str:
+    """JSON ``text`` with every unsafe character ``\\u``-escaped: the same data, safe to print.
+
+    Outside strings JSON text is ASCII and its only control is the newline of indentation (inside
+    strings the json module escapes every control already), so only string contents change, and
+    only in spelling.
+    """
+    if text.isprintable():
+        return text
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return char if char == "\n" else f"\\u{ord(char):04x}"
 
 
 class SpecgenError(Exception):
@@ -23,12 +61,13 @@ class SpecgenError(Exception):
         self.col = col
 
     def __str__(self) -> str:
+        # Messages quote the spec and name its files: neither may forge a line or a terminal escape.
         if self.path is None:
-            return self.message
-        where = display_path(self.path)
+            return shown(self.message)
+        where = shown(display_path(self.path))
         if self.line:
             where += f":{self.line}:{self.col}"
-        return f"{where}: {self.message}"
+        return f"{where}: {shown(self.message)}"
 
 
 class LoadError(SpecgenError):
