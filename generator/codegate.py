@@ -41,10 +41,12 @@ ALLOWED_IMPORTS = frozenset(
         "httpx",
         "logging",
         "pydantic",
+        "regex",
         "types",
         "typing",
         "urllib.parse",
         "uuid",
+        "warnings",
     }
 )
 ALLOWED_RELATIVE = frozenset({None, "client", "errors", "models"})
@@ -73,6 +75,9 @@ SAFE_BUILTINS = frozenset(
         "type",
         "BaseException",
         "Exception",
+        "RuntimeWarning",
+        "TimeoutError",
+        "ValueError",
     }
 )
 #: Dunder attributes generated code may touch (the open-enum hook, error messages).
@@ -80,6 +85,7 @@ SAFE_DUNDERS = frozenset({"__name__", "__new__", "__init__"})
 #: Calls a models module may make: pydantic's and the standard library's constructors.
 MODEL_CONSTRUCTORS = frozenset(
     {"Field", "ConfigDict", "AliasChoices", "AliasPath", "StringConstraints", "Decimal"}
+    | {"AfterValidator", "_pattern"}  # bounded pattern checks (generator/patterns.py)
 )
 #: Names a models module may use in annotations and bases besides its own classes.
 MODEL_TYPE_NAMES = frozenset(
@@ -118,8 +124,11 @@ MODEL_TYPE_NAMES = frozenset(
         "None",
     }
 )
-#: The only functions a models module may define (the open-enum hook of specgen's Enum template).
-MODEL_FUNCTIONS = frozenset({"_missing_"})
+#: The only functions a models module may define: the open-enum hook of specgen's Enum template, and
+#: the bounded pattern check of its models template.
+MODEL_FUNCTIONS = frozenset({"_missing_", "_pattern"})
+#: The only module-level constants of a models module (the models template's).
+MODEL_CONSTANTS = frozenset({"PATTERN_TIMEOUT"})
 
 
 @dataclass(frozen=True)
@@ -268,7 +277,17 @@ def _check_models(tree: ast.Module) -> None:
             continue
         if isinstance(statement, ast.ClassDef):
             checker.class_def(statement)
-        elif _is_rebuild(statement, classes):
+        elif _is_rebuild(statement, classes) or _is_text(statement):
+            continue
+        elif isinstance(statement, ast.FunctionDef) and statement.name in MODEL_FUNCTIONS:
+            continue  # the template's own code; the rules for every module apply to it
+        elif (
+            isinstance(statement, ast.Assign)
+            and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id in MODEL_CONSTANTS
+            and isinstance(statement.value, ast.Constant)
+        ):
             continue
         else:
             raise checker.refuse(statement, None, f"a {type(statement).__name__} at module level")

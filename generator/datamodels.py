@@ -18,13 +18,18 @@ from typing import Any
 from generator.errors import SpecgenError
 from generator.ir import NamedSchema
 from generator.model_input import prepare, restore_text
+from generator.patterns import bound_patterns
 
 
 @dataclass(frozen=True)
 class ModelsModule:
     """The source of ``models.py`` and what the clients need to know about its classes."""
 
-    source: str
+    #: The module's imports, and the rest: specgen's pattern helper goes between them.
+    imports: str
+    body: str
+    #: Whether a field's pattern is checked by the bounded helper (see :mod:`generator.patterns`).
+    bounded_patterns: bool
     classes: frozenset[str]
     #: For each ``RootModel`` class, the annotation of its ``root`` with model names qualified by
     #: ``models.`` (e.g. ``list[models.JobMessage]``), which is what client methods return.
@@ -74,12 +79,13 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
-    source = restore_text(_strip_header(source), given)
-    return describe(source, {named.class_name for named in schemas})
+    bounded = bound_patterns(restore_text(_strip_header(source), given))
+    classes, roots = describe(bounded.body, {named.class_name for named in schemas})
+    return ModelsModule(bounded.imports, bounded.body, bounded.needs_helper, classes, roots)
 
 
-def describe(source: str, expected: set[str]) -> ModelsModule:
-    """Find the classes of a models module and the ``root`` annotations of its root models."""
+def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """The classes of a models module and the ``root`` annotations of its root models."""
     tree = ast.parse(source)
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     missing = sorted(expected - classes)
@@ -92,7 +98,7 @@ def describe(source: str, expected: set[str]) -> ModelsModule:
         for base in node.bases:
             if isinstance(base, ast.Subscript) and _name(base.value) == "RootModel":
                 roots[node.name] = ast.unparse(_Qualify(classes).visit(base.slice))
-    return ModelsModule(source, frozenset(classes), roots)
+    return frozenset(classes), roots
 
 
 def _name(node: ast.expr) -> str | None:

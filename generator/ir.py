@@ -181,5 +181,8 @@ class Api:
     security_schemes: tuple[SecurityScheme, ...]
     operations: tuple[Operation, ...]
     schemas: tuple[NamedSchema, ...]
-    #: The pydantic models module, as datamodel-code-generator wrote it (before formatting).
-    models_source: str
+    #: The pydantic models module as datamodel-code-generator wrote it (before formatting), in two
+    #: parts: its imports, and its classes; specgen's pattern helper goes between them when needed.
+    models_imports: str
+    models_body: str
+    bounded_patterns: bool

@@ -81,7 +81,9 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
         security_schemes=schemes,
         operations=_operations(spec, bodies, models, schemes),
         schemas=schemas,
-        models_source=models.source,
+        models_imports=models.imports,
+        models_body=models.body,
+        bounded_patterns=models.bounded_patterns,
     )
 
 

@@ -11,11 +11,18 @@ import pytest
 
 from generator.conform import Conformance
 from generator.refs import LoadedSpec, load_spec
+from tests.limits import limit_memory
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "specs"
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SPEC_NAMES = ("altostrat", "alteryx", "anon", "sitehost", "elasticpath")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A memory bomb must fail its test, not the machine: see tests/limits.py.
+    limit_memory()
+
 
 _loaded: dict[str, LoadedSpec] = {}
 _conformance: dict[str, Conformance] = {}

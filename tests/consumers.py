@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.limits import lift_memory_limit
 from tests.prism import PRISM, ROOT, ensure_prism
 
 NODE_BIN = ROOT / "node_modules" / ".bin"
@@ -103,6 +104,7 @@ def run(command: Sequence[str | Path], *, cwd: Path = ROOT, timeout: float = TIM
             text=True,
             timeout=timeout,
             check=False,
+            preexec_fn=lift_memory_limit,
         )
     except subprocess.TimeoutExpired as error:
         output = error.output or b""  # Bytes on POSIX, whatever `text` says.

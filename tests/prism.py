@@ -35,6 +35,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from tests.limits import lift_memory_limit
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_LOCK = ROOT / "package-lock.json"
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
@@ -108,6 +110,7 @@ def ensure_prism() -> Path:
                 text=True,
                 timeout=600,
                 check=False,
+                preexec_fn=lift_memory_limit,
             )
         except subprocess.TimeoutExpired as error:
             raise RuntimeError(f"`{' '.join(command)}` timed out after 600 s in {ROOT}") from error
@@ -157,6 +160,7 @@ def serve(spec: Path, *, errors: bool = True) -> Iterator[str]:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # Its own process group, stopped as a whole below.
+            preexec_fn=lift_memory_limit,
         )
         try:
             yield _wait_until_listening(process, log.fileno(), spec)

@@ -1,0 +1,148 @@
+"""Bounded pattern checks in generated models.
+
+pydantic checks ``pattern`` with the Rust regex crate, whose work is linear in the input. Patterns it
+cannot run (look-arounds, back-references) need a backtracking engine, and datamodel-code-generator
+then switches the whole model to Python's ``re``, whose work on a hostile string (a response from a
+server nobody trusts) is unbounded: ``^(?=(a+)+$)`` on 40 ``a``s and a ``b`` never returns.
+
+:func:`bound_patterns` rewrites such fields instead: the pattern leaves ``Field(...)`` and is checked
+by ``AfterValidator(_pattern(...))``, the ``regex`` module with a time limit per value
+(``PATTERN_TIMEOUT`` in the models module). A value whose check exceeds it is accepted with a
+:class:`RuntimeWarning` saying the pattern was not checked: a bound, never a hang.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass
+
+#: What a models module needs when it bounds patterns; specgen's models template writes it.
+HELPER_IMPORTS = ("AfterValidator",)
+
+
+@dataclass(frozen=True)
+class Bounded:
+    """A models module split where specgen's pattern helper goes, and whether it is needed."""
+
+    imports: str
+    body: str
+    needs_helper: bool
+
+
+@functools.lru_cache(maxsize=4096)
+def linear(pattern: str) -> bool:
+    """Whether pydantic's default (Rust, linear-time) engine runs ``pattern``."""
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+    except SchemaError:
+        return False
+    return True
+
+
+def bound_patterns(source: str) -> Bounded:
+    """``source`` with every pattern the Rust engine cannot run checked by the bounded helper."""
+    tree = ast.parse(source)
+    lines = source.split("\n")
+    edits: list[tuple[int, int, str]] = []  # (first line, last line, replacement), 0-based
+    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+        for statement in cls.body:
+            rewritten = _rewrite(statement)
+            if rewritten is not None and statement.end_lineno is not None:
+                indent = " " * statement.col_offset
+                edits.append(
+                    (
+                        statement.lineno - 1,
+                        statement.end_lineno - 1,
+                        indent + ast.unparse(rewritten),
+                    )
+                )
+    for first, last, replacement in sorted(edits, reverse=True):
+        lines[first : last + 1] = [replacement]
+    imports_end = max(
+        (n.end_lineno or 0 for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))),
+        default=0,
+    )
+    # Edits are inside classes, which come after the imports, so the split line has not moved.
+    return Bounded(
+        "\n".join(lines[:imports_end]), "\n".join(lines[imports_end:]), needs_helper=bool(edits)
+    )
+
+
+def _rewrite(statement: ast.stmt) -> ast.stmt | None:
+    """The statement with its backtracking patterns bounded, or None when it has none."""
+    if isinstance(statement, ast.Assign) and _drops_python_re(statement.value):
+        return statement
+    if isinstance(statement, ast.AnnAssign):
+        changed = _Patterns()
+        new = changed.visit(statement)
+        return new if changed.found else None
+    return None
+
+
+def _drops_python_re(node: ast.expr) -> bool:
+    """Remove ``regex_engine="python-re"`` from ``ConfigDict(...)``; whether it was there."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return False
+    if node.func.id != "ConfigDict":
+        return False
+    kept = [k for k in node.keywords if k.arg != "regex_engine"]
+    found = len(kept) != len(node.keywords)
+    node.keywords = kept
+    return found
+
+
+class _Patterns(ast.NodeTransformer):
+    """Moves backtracking patterns out of ``Field(...)`` inside ``Annotated[...]``."""
+
+    def __init__(self) -> None:
+        self.found = False
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        self.generic_visit(node)
+        if not (isinstance(node.value, ast.Name) and node.value.id == "Annotated"):
+            return node
+        if not isinstance(node.slice, ast.Tuple):
+            return node
+        elements: list[ast.expr] = []
+        for element in node.slice.elts:
+            elements.append(element)
+            pattern = _take_pattern(element)
+            if pattern is not None:
+                self.found = True
+                elements.append(
+                    ast.Call(
+                        func=ast.Name("AfterValidator", ast.Load()),
+                        args=[
+                            ast.Call(
+                                func=ast.Name("_pattern", ast.Load()),
+                                args=[ast.Constant(pattern)],
+                                keywords=[],
+                            )
+                        ],
+                        keywords=[],
+                    )
+                )
+        node.slice.elts = elements
+        return node
+
+
+def _take_pattern(node: ast.expr) -> str | None:
+    """Remove a backtracking ``pattern=`` from a ``Field(...)`` call and return it."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "Field":
+        return None
+    for keyword in node.keywords:
+        value = keyword.value
+        if (
+            keyword.arg == "pattern"
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+            and not linear(value.value)
+        ):
+            node.keywords.remove(keyword)
+            return value.value
+    return None
