@@ -126,7 +126,7 @@ from urllib.parse import unquote
 from generator import pointer as jp
 from generator.conform import operation_parameters
 from generator.dialect import is_openapi_30, oas30_to_2020_12
-from generator.errors import LoadError, SpecgenError
+from generator.errors import LoadError, SpecgenError, json_shown, shown
 from generator.loading import DEFAULT_LIMITS, Document, SpecLimits, load_document
 from generator.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
 
@@ -1321,8 +1321,12 @@ def _where(change: Change) -> str:
         ("new", change.new_pointer, change.new_line),
     ):
         if pointer is not None:
-            shown = pointer or "(root)"
-            parts.append(f"{side}: {shown} line {line}" if line is not None else f"{side}: {shown}")
+            shown_pointer = shown(pointer) or "(root)"
+            parts.append(
+                f"{side}: {shown_pointer} line {line}"
+                if line is not None
+                else f"{side}: {shown_pointer}"
+            )
     return "; ".join(parts)
 
 
@@ -1332,13 +1336,13 @@ def _summary(report: DiffReport) -> str:
 
 def as_text(report: DiffReport) -> str:
     """A line per change, ``BREAKING|ok  kind: message (old: ptr line N; new: ptr line M)``, then
-    ``N change(s), M breaking``."""
+    ``N change(s), M breaking``. Spec text is shown escaped: one change is always one line."""
     lines = []
     for change in report.changes:
         label = "BREAKING" if change.breaking else "ok"
         where = _where(change)
         suffix = f" ({where})" if where else ""
-        lines.append(f"{label}  {change.kind}: {change.message}{suffix}")
+        lines.append(f"{label}  {change.kind}: {shown(change.message)}{suffix}")
     lines.append(_summary(report))
     return "\n".join(lines)
 
@@ -1351,27 +1355,43 @@ def as_json(report: DiffReport) -> str:
         "summary": {"changes": len(report.changes), "breaking": len(report.breaking)},
         "changes": [asdict(change) for change in report.changes],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    return json_shown(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+#: Every ASCII punctuation character: CommonMark lets a backslash make any of them literal.
+_MARKDOWN_PUNCTUATION = re.compile(r"""[!"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~]""")
 
 
 def _cell(text: str) -> str:
-    """Text safe in a Markdown table cell: pipes escaped, HTML not interpreted, one line."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Spec text as literal Markdown in a table cell: no markup, no HTML, no link, one line.
+
+    Unsafe characters become visible escapes first (so a newline cannot end the row or start a
+    heading), then every punctuation character is backslash-escaped (so backticks, ``*``, ``#``,
+    ``[``, ``<`` and ``|`` are just text).
+    """
+    return _MARKDOWN_PUNCTUATION.sub(lambda match: "\\" + match.group(), shown(text))
 
 
 def _code(text: str) -> str:
-    """A Markdown code span that survives backticks and table pipes in ``text``."""
-    fence, pad = ("``", " ") if "`" in text else ("`", "")
-    escaped = text.replace("|", "\\|")
-    return f"{fence}{pad}{escaped}{pad}{fence}"
+    """Spec text as a Markdown code span in a table cell, whatever backticks it holds.
+
+    The fence is longer than any run of backticks inside, and padded with a space each side where
+    the text needs it (CommonMark strips one), so the span cannot close early; pipes are escaped
+    for the table.
+    """
+    text = shown(text).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`") or (text.startswith(" ") and text.endswith(" ")):
+        return f"{fence} {text} {fence}"
+    return f"{fence}{text}{fence}"
 
 
 def _md_place(pointer: str | None, line: int | None) -> str:
     if pointer is None:
         return "-"
-    shown = _code(pointer or "(root)")
-    return f"{shown} (line {line})" if line is not None else shown
+    shown_pointer = _code(pointer or "(root)")
+    return f"{shown_pointer} (line {line})" if line is not None else shown_pointer
 
 
 def _table(changes: list[Change]) -> list[str]:
@@ -1386,7 +1406,11 @@ def _table(changes: list[Change]) -> list[str]:
 
 
 def as_markdown(report: DiffReport) -> str:
-    """A pull-request comment: a heading, breaking changes in a table first, then the others."""
+    """A pull-request comment: a heading, breaking changes in a table first, then the others.
+
+    Every string that comes from a spec or its file names is escaped (:func:`_cell`, :func:`_code`),
+    so a spec cannot add markup, links, headings or rows to the comment.
+    """
     lines = [f"## API changes: {_code(report.old)} → {_code(report.new)}", ""]
     if not report.changes:
         lines.append("No changes.")

@@ -19,6 +19,12 @@ from generator.refs import LoadedSpec, RefError, Target
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
 ACKNOWLEDGE = "x-specgen-acknowledge"
+#: Rules a spec cannot acknowledge: they keep specgen inside the spec's folder and off the network
+#: (the jail), or say the spec is not an OpenAPI document that later stages can follow. A spec
+#: accepting them for itself would turn the jail into a suggestion.
+UNACKNOWLEDGEABLE = frozenset(
+    {"ref-remote", "ref-outside", "ref-resolves", "openapi-version", "openapi-schema"}
+)
 _TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: Keywords whose values are schemas, and those whose values are maps or lists of schemas.
@@ -270,11 +276,26 @@ def apply_acknowledgements(spec: LoadedSpec, findings: list[Finding]) -> list[Fi
     """Mark findings acknowledged by an ``x-specgen-acknowledge`` on them or an enclosing object.
 
     An acknowledgement that matches no finding is itself reported (rule ``acknowledgement-unused``),
-    so a note about a contradiction the docs have since fixed does not linger.
+    so a note about a contradiction the docs have since fixed does not linger. One that names a rule
+    of :data:`UNACKNOWLEDGEABLE` is an error (``acknowledgement-refused``) and accepts nothing.
     """
     acks = _acknowledgements(spec)
     used: set[tuple[str, str, str]] = set()
     result: list[Finding] = []
+    for (key, pointer), reasons in acks.items():
+        for rule in [rule for rule in reasons if rule in UNACKNOWLEDGEABLE]:
+            del reasons[rule]
+            doc = next(d for d in spec.documents.values() if str(d.path.resolve()) == key)
+            result.append(
+                spec.finding(
+                    "acknowledgement-refused",
+                    Severity.ERROR,
+                    f"{rule!r} cannot be acknowledged: it guards what specgen reads (the spec's"
+                    " folder, never the network) or whether the spec is OpenAPI at all",
+                    doc,
+                    jp.join(pointer, ACKNOWLEDGE, rule),
+                )
+            )
     for finding in findings:
         reason = None
         pointer = finding.pointer

@@ -7,19 +7,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.api import SpecReport
-from generator.errors import display_path
+from generator.errors import display_path, json_shown, shown
 from generator.findings import Finding, Severity
 
 
 def finding_line(finding: Finding) -> str:
-    """``path:line:col: rule: severity: message`` (acknowledged findings say so, with the reason)."""
-    where = f"{display_path(finding.path)}:{finding.line}:{finding.col}"
+    """``path:line:col: rule: severity: message`` (acknowledged findings say so, with the reason).
+
+    Messages quote the spec: whatever it holds, the line stays one line with no terminal escapes.
+    """
+    where = f"{shown(display_path(finding.path))}:{finding.line}:{finding.col}"
+    message = shown(finding.message)
     if finding.acknowledged is not None:
         return (
-            f"{where}: {finding.rule}: acknowledged {finding.severity.value}: {finding.message}"
-            f" [acknowledged: {' '.join(finding.acknowledged.split())}]"
+            f"{where}: {finding.rule}: acknowledged {finding.severity.value}: {message}"
+            f" [acknowledged: {shown(' '.join(finding.acknowledged.split()))}]"
         )
-    return f"{where}: {finding.rule}: {finding.severity.value}: {finding.message}"
+    return f"{where}: {finding.rule}: {finding.severity.value}: {message}"
 
 
 def summary_line(report: SpecReport, strict: bool) -> str:
@@ -35,7 +39,7 @@ def summary_line(report: SpecReport, strict: bool) -> str:
     acknowledged = sum(1 for f in report.findings if f.acknowledged is not None)
     verdict = "invalid" if report.failed(strict) else "valid"
     return (
-        f"{display_path(report.path)}: {verdict}: {errors} error(s), {warnings} warning(s),"
+        f"{shown(display_path(report.path))}: {verdict}: {errors} error(s), {warnings} warning(s),"
         f" {acknowledged} acknowledged"
     )
 
@@ -48,7 +52,8 @@ def as_text(reports: Sequence[SpecReport], strict: bool) -> str:
 
 
 def as_json(reports: Sequence[SpecReport], strict: bool) -> str:
-    """A JSON document with every spec's verdict, load error and findings."""
+    """A JSON document with every spec's verdict, load error and findings (unsafe characters
+    ``\\u``-escaped, so it is as safe to print as the text report)."""
     payload: dict[str, Any] = {
         "strict": strict,
         "valid": not any(report.failed(strict) for report in reports),
@@ -74,4 +79,4 @@ def as_json(reports: Sequence[SpecReport], strict: bool) -> str:
             for report in reports
         ],
     }
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json_shown(json.dumps(payload, indent=2, ensure_ascii=False))
