@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.check import Checker, Verdict
+from generator.check import Checker, Limits, Verdict
 from generator.check_report import Summary
 from generator.exchanges import parse_line
 
@@ -35,9 +35,14 @@ def check_partition(lines: Iterable[Any], checker: Checker) -> list[Verdict]:
     return verdicts
 
 
-def check_bag(lines: Any, specs: Sequence[Path | str], ignore_unmatched: bool = False) -> Any:
+def check_bag(
+    lines: Any,
+    specs: Sequence[Path | str],
+    ignore_unmatched: bool = False,
+    limits: Limits | None = None,
+) -> Any:
     """A ``dask.bag.Bag`` of :class:`~generator.check.Verdict` for a bag of JSON lines."""
-    checker = Checker([Path(p) for p in specs], ignore_unmatched)
+    checker = Checker([Path(p) for p in specs], ignore_unmatched, limits or Limits())
     return lines.map_partitions(check_partition, checker)
 
 
