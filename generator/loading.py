@@ -168,6 +168,8 @@ def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
     the file is opened without blocking and checked before a byte is read.
     """
     try:
+        # Checked before opening (a socket cannot even be opened) and again on what was opened.
+        _refuse_special(os.stat(path).st_mode, path)
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise LoadError("no such file", path) from None
@@ -176,13 +178,7 @@ def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
     except (OSError, ValueError) as exc:
         raise LoadError(f"cannot read: {_reason(exc)}", path) from None
     try:
-        mode = os.fstat(descriptor).st_mode
-        if stat.S_ISDIR(mode):
-            raise LoadError("is a folder, expected a YAML or JSON file", path)
-        if not stat.S_ISREG(mode):
-            raise LoadError(
-                f"is a {_file_kind(mode)}, not a regular file: refusing to read it", path
-            )
+        _refuse_special(os.fstat(descriptor).st_mode, path)
         with os.fdopen(descriptor, "rb", closefd=False) as stream:
             # Read one byte more than allowed rather than trust the size, which may change meanwhile.
             raw = stream.read(limits.max_spec_bytes + 1)
@@ -203,6 +199,13 @@ def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise LoadError(f"not UTF-8 text (byte {exc.start})", path, line, col) from None
     return parse_document(text, path, limits)
+
+
+def _refuse_special(mode: int, path: Path) -> None:
+    if stat.S_ISDIR(mode):
+        raise LoadError("is a folder, expected a YAML or JSON file", path)
+    if not stat.S_ISREG(mode):
+        raise LoadError(f"is a {_file_kind(mode)}, not a regular file: refusing to read it", path)
 
 
 def _reason(exc: Exception) -> str:
