@@ -52,8 +52,9 @@ def expand_targets(targets: Iterable[Path]) -> list[Path]:
             folder = target.resolve()
             for file in files:
                 if not file.resolve().is_relative_to(folder):
+                    # Named as given (the link), not as resolved: the user knows the link.
                     raise SpecgenError(
-                        "is a link to a file outside the folder; refusing to read it", file
+                        f"{file}: is a link to a file outside the folder; refusing to read it"
                     )
             found.extend(files)
         else:

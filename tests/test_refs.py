@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from generator.conform import Conformance
 from generator.refs import load_spec
-from tests.conftest import MINIMAL_SPEC, write
+from tests.conftest import MINIMAL_SPEC, specgen, write
 
 
 def with_job_schema(ref: str) -> str:
@@ -113,3 +114,47 @@ def test_remote_refs_are_never_fetched(
     report = validate_spec(write(tmp_path, "api.yaml", with_job_schema(f"{url}/job.yaml#/Job")))
     assert [f.rule for f in report.findings if f.rule.startswith("ref-")] == ["ref-remote"]
     assert requests == [], "validation reached out to the network"
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "%00",
+        "job%00.yaml#/Job",
+        "job.yaml%00#/Job",
+        "%0Ajob.yaml",
+        "%1B%5B31mjob.yaml",
+        "%C3%28.yaml",
+        "%ZZ.yaml",
+        "%",
+        "#/components/schemas/%00",
+        "#/%E2%80%AE",
+        "%2F%2E%2E%2Fetc%2Fpasswd",
+        "a" * 5000 + ".yaml",
+    ],
+)
+def test_odd_percent_escapes_are_located_findings_on_one_line(tmp_path: Path, ref: str) -> None:
+    write(tmp_path, "api.yaml", with_job_schema(ref))
+    result = specgen("validate", "api.yaml", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "internal error" not in result.stderr
+    (finding, verdict) = result.stdout.splitlines()
+    assert re.match(r"api\.yaml:16:24: ref-(resolves|outside): error: ", finding)
+    assert verdict.startswith("api.yaml: invalid")
+    assert finding.isprintable()
+
+
+def test_a_folder_target_holding_a_link_out_of_it_is_refused_unread(tmp_path: Path) -> None:
+    secret = write(tmp_path, "private/secret.yaml", "password: hunter2\n")
+    write(tmp_path, "specs/api.yaml", MINIMAL_SPEC)
+    (tmp_path / "specs" / "leak.yaml").symlink_to(secret)
+    (tmp_path / "specs" / "alias.yaml").symlink_to(tmp_path / "specs" / "api.yaml")
+    for command in (["validate", "specs"], ["bundle", "specs", "--out", "out"]):
+        result = specgen(*command, cwd=tmp_path)
+        assert result.returncode == 2
+        assert "specs/leak.yaml: is a link to a file outside the folder" in result.stderr
+        assert "hunter2" not in result.stdout + result.stderr
+        assert not (tmp_path / "out").exists()
+    (tmp_path / "specs" / "leak.yaml").unlink()
+    # A link that stays inside the folder is just another name for a spec in it.
+    assert specgen("validate", "specs", cwd=tmp_path).returncode == 0
