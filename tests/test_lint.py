@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from generator.api import validate_spec
 from generator.findings import Finding, Severity
-from tests.conftest import MINIMAL_SPEC, write
+from tests.conftest import MINIMAL_SPEC, specgen, write
 
 
 def findings_of(tmp_path: Path, text: str, rule: str | None = None) -> list[Finding]:
@@ -150,3 +152,37 @@ def test_openapi_30_nullable_is_understood(tmp_path: Path) -> None:
         "        id: {type: string, format: uuid, nullable: true, example: null}",
     )
     assert findings_of(tmp_path, text) == []
+
+
+@pytest.mark.parametrize(
+    ("ref", "rule"),
+    [
+        ("http://attacker.test/job.json", "ref-remote"),
+        ("//attacker.test/job.json", "ref-remote"),
+        ("../outside.yaml#/Job", "ref-outside"),
+        ("missing.yaml#/Job", "ref-resolves"),
+    ],
+)
+def test_a_spec_cannot_acknowledge_its_way_out_of_the_jail(
+    tmp_path: Path, ref: str, rule: str
+) -> None:
+    text = MINIMAL_SPEC.replace('{$ref: "#/components/schemas/Job"}', f'{{$ref: "{ref}"}}')
+    text = text.replace(
+        "info: {title: Jobs", f"x-specgen-acknowledge: {{{rule}: trust me}}\ninfo: {{title: Jobs"
+    )
+    write(tmp_path, "specs/api.yaml", text)
+    report = validate_spec(tmp_path / "specs" / "api.yaml")
+    (refused,) = [f for f in report.findings if f.rule == "acknowledgement-refused"]
+    assert (
+        refused.severity is Severity.ERROR and f"{rule!r} cannot be acknowledged" in refused.message
+    )
+    assert (refused.line, refused.col) == (2, 25)
+    (kept,) = [f for f in report.findings if f.rule == rule]
+    assert kept.acknowledged is None
+    assert report.failed(strict=False)
+    # And so nothing downstream ever sees the reference: generate and bundle stop at validation.
+    for command in (["generate", "--out", "out"], ["bundle", "--out", "out"]):
+        result = specgen(command[0], "specs/api.yaml", *command[1:], cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "internal error" not in result.stderr
+        assert not (tmp_path / "out").exists()
