@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import time
 from pathlib import Path
 
 import jsonschema_rs
@@ -12,6 +14,7 @@ from openapi_spec_validator import validate as validate_openapi
 
 from generator.bundle import json_schema, openapi_bundle
 from generator.refs import load_spec
+from tests.bounded import bounded_specgen
 from tests.conftest import MINIMAL_SPEC, SPEC_NAMES, SPECS, specgen, write
 
 MULTI_FILE = {
@@ -142,3 +145,62 @@ def test_a_spec_with_errors_is_not_bundled(tmp_path: Path) -> None:
     assert "operation-id: error" in result.stderr
     assert not (tmp_path / "out").exists()
     assert specgen("bundle", "specs").returncode == 2, "--out is required"
+
+
+HOSTILE = Path(__file__).resolve().parent.parent / "hostile" / "spec"
+
+
+@pytest.mark.parametrize(
+    ("case", "where", "message"),
+    [
+        # 3.6 KB whose references double at each of 22 levels: measured, not copied.
+        ("callback-fanout", r"callbacks\.yaml:\d+:\d+: ", "--max-inlined-values"),
+        # References that come back to where they are: inlining them could never end.
+        ("callback-cycle", r"callbacks\.yaml:12:16: ", "leads back to an object it is inside of"),
+    ],
+)
+def test_references_that_fan_out_or_cycle_across_files_are_located_errors_in_bounded_time(
+    tmp_path: Path, case: str, where: str, message: str
+) -> None:
+    started = time.perf_counter()
+    result = bounded_specgen(
+        "bundle", HOSTILE / case / "spec.yaml", "--out", tmp_path / "out", cwd=tmp_path, seconds=60
+    )
+    assert result.returncode == 2
+    assert re.search(where, result.stderr) and message in result.stderr, result.stderr
+    assert time.perf_counter() - started < 30
+    assert not (tmp_path / "out").exists()
+
+
+def test_fan_out_within_the_limit_is_bundled_and_the_limit_is_a_flag(tmp_path: Path) -> None:
+    spec = HOSTILE / "callback-fanout" / "spec.yaml"
+    out = tmp_path / "out"
+    # Bundled from c18 on, the same references copy 2**6 objects: well within the default.
+    small = write(tmp_path, "small/spec.yaml", spec.read_text().replace("#/c1", "#/c18"))
+    write(tmp_path, "small/callbacks.yaml", (spec.parent / "callbacks.yaml").read_text())
+    assert bounded_specgen("bundle", small, "--out", out, cwd=tmp_path).returncode == 0
+    bundled = json.loads((out / "spec.openapi.json").read_text())
+    assert "$ref" not in json.dumps(bundled["paths"])
+    refused = bounded_specgen(
+        "bundle", small, "--out", out, "--max-inlined-values=50", cwd=tmp_path
+    )
+    assert refused.returncode == 2
+    assert "--max-inlined-values" in refused.stderr
+
+
+def test_callbacks_that_reference_each_other_in_the_spec_stay_references(tmp_path: Path) -> None:
+    text = MINIMAL_SPEC.replace(
+        "      parameters:",
+        "      callbacks:\n        ping: {$ref: '#/components/callbacks/ping'}\n      parameters:",
+    )
+    text += (
+        "  callbacks:\n"
+        "    ping:\n"
+        "      '{$request.body#/url}':\n"
+        "        post:\n"
+        "          responses: {'200': {description: ok}}\n"
+        "          callbacks: {pong: {$ref: '#/components/callbacks/ping'}}\n"
+    )
+    bundled = openapi_bundle(load_spec(write(tmp_path, "api.yaml", text)))
+    ping = bundled["components"]["callbacks"]["ping"]["{$request.body#/url}"]["post"]
+    assert ping["callbacks"] == {"pong": {"$ref": "#/components/callbacks/ping"}}
