@@ -4,14 +4,16 @@ specs, which must read as unchanged against themselves."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from generator import pointer as jp
 from generator.diff import Change, DiffReport, as_json, as_markdown, as_text, diff, exit_code
 from generator.errors import SpecgenError
 from tests.conftest import SPEC_NAMES, SPECS
-from tests.diff.builders import JOB_ID, LIMIT, api, diff_of
+from tests.diff.builders import JOB_ID, LIMIT, api, diff_of, json_body, request_schema
 
 QUERY_MODE = {"name": "mode", "in": "query", "schema": {"type": "string"}}
 
@@ -110,3 +112,50 @@ def test_exit_code_fails_only_on_breaking_changes_when_asked(mixed: DiffReport) 
 def test_breaking_lists_the_breaking_changes(mixed: DiffReport) -> None:
     assert [c.kind for c in mixed.breaking] == ["parameter-removed"]
     assert LIMIT["name"] in mixed.breaking[0].message
+
+
+#: Property names a spec may hold, each trying to be more than text in a report.
+HOSTILE_NAMES = [
+    "x`\n\n## Forged heading\n\n`",
+    "a``b` | forged | cell | row |",
+    "[click](https://attacker.test) ![img](https://attacker.test/p.png)",
+    "<img src=x onerror=alert(1)> &lt;",
+    "@octocat #1 **bold** _it_ ~~gone~~",
+    "\x1b[2J\x1b]0;title\x07 \u202eevil\u2028next\x85line\r\n",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_spec_text_cannot_forge_markup_lines_or_escapes_in_any_format(
+    tmp_path: Path, name: str
+) -> None:
+    report = diff_of(
+        tmp_path,
+        api(request=json_body(request_schema(**{name: {"type": "string"}}), required=True)),
+        api(),
+    )
+    assert [c.kind for c in report.changes] == ["request-property-removed"]
+
+    markdown = as_markdown(report)
+    lines = markdown.splitlines()
+    # Only specgen's own headings, and the row is one line with exactly its four cells.
+    assert [line for line in lines if line.startswith("#")] == [
+        lines[0],
+        "### Breaking changes (1)",
+    ]
+    (row,) = [line for line in lines if line.startswith("| `request-property-removed`")]
+    assert len(re.findall(r"(?<!\\)\|", row)) == 5
+    for line in lines:
+        assert line.isprintable()
+        # Every character Markdown would act on is escaped (code spans are fenced past them).
+        outside_code = re.sub(r"(`+).*?\1", "", line)
+        if line is row:
+            assert not re.search(r"(?<!\\)[`*_\[\]<>!&@~#]", outside_code), outside_code
+
+    text_lines = as_text(report).splitlines()
+    assert len(text_lines) == 2 and all(line.isprintable() for line in text_lines)
+
+    as_data = json.loads(as_json(report))
+    # The JSON keeps the exact text, only spelled safely.
+    assert as_data["changes"][0]["old_pointer"].endswith("/properties/" + jp.escape(name))
+    assert all(line.isprintable() for line in as_json(report).splitlines())
