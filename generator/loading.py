@@ -244,9 +244,17 @@ def parse_document(text: str, path: Path, limits: SpecLimits = DEFAULT_LIMITS) -
             if path.suffix.lower() == ".json":
                 raise
             # Not JSON after all: YAML flow style starts with `{` too.
-    events = _events(text, limits)
+    events: Any = None
     try:
+        events = _events(text, limits)
         root = _compose(events, path, limits)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (NUL, most controls): located by its offset in the text.
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise LoadError(
+            f"malformed YAML: character U+{exc.character:04X} is not allowed", path, line, col
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "malformed YAML"
@@ -255,7 +263,8 @@ def parse_document(text: str, path: Path, limits: SpecLimits = DEFAULT_LIMITS) -
     except yaml.YAMLError as exc:
         raise LoadError(f"malformed YAML: {exc}", path) from None
     finally:
-        events.dispose()
+        if events is not None:
+            events.dispose()
     if root is None:
         raise LoadError("empty file, expected a YAML or JSON document", path, 1, 1)
     builder = _Builder(path, limits)
