@@ -80,6 +80,10 @@ SAFE_BUILTINS = frozenset(
         "ValueError",
     }
 )
+#: Builtin types a models module may import under another name, for when a field name hides them.
+BUILTIN_TYPES = frozenset(
+    {"bool", "bytes", "dict", "float", "frozenset", "int", "list", "object", "set", "str", "tuple"}
+)
 #: Dunder attributes generated code may touch (the open-enum hook, error messages).
 SAFE_DUNDERS = frozenset({"__name__", "__new__", "__init__"})
 #: Calls a models module may make: pydantic's and the standard library's constructors.
@@ -224,6 +228,9 @@ class _Generic(ast.NodeVisitor):
         allowed = (
             node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
         )
+        if node.level == 0 and node.module == "builtins":
+            # datamodel-code-generator's aliases for types a field name hides (`str as str_aliased`).
+            allowed = all(alias.name in BUILTIN_TYPES for alias in node.names)
         if not allowed or node.level > 1 or any(alias.name == "*" for alias in node.names):
             raise self.refuse(node, f"an import from {'.' * node.level}{node.module or ''!s}")
 
@@ -269,7 +276,13 @@ def _bound_names(tree: ast.Module) -> set[str]:
 
 def _check_models(tree: ast.Module) -> None:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-    checker = _ModelShapes(classes)
+    builtin_aliases = {
+        alias.asname or alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module == "builtins"
+        for alias in node.names
+    }
+    checker = _ModelShapes(classes, builtin_aliases)
     for index, statement in enumerate(tree.body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
@@ -317,9 +330,9 @@ def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
 
 
 class _ModelShapes:
-    def __init__(self, classes: set[str]) -> None:
+    def __init__(self, classes: set[str], builtin_aliases: set[str]) -> None:
         self.classes = classes
-        self.types = MODEL_TYPE_NAMES | classes
+        self.types = MODEL_TYPE_NAMES | classes | builtin_aliases
 
     @staticmethod
     def refuse(node: ast.AST, context: str | None, reason: str) -> GateError:

@@ -29,7 +29,7 @@ from typing import Any
 
 from generator.errors import SpecgenError
 from generator.ir import NamedSchema
-from generator.naming import snake_case
+from generator.naming import Scope, constant, snake_case
 from generator.quoting import docstring, pystr
 
 REF_PREFIX = "#/components/schemas/"
@@ -132,6 +132,9 @@ class _Copier:
             kept = self.keyword(key, value)
             if kept is not None:
                 result[key] = kept
+        names = member_names(result.get("enum"))
+        if names is not None:
+            result["x-enum-varnames"] = names
         return result
 
     def keyword(self, key: str, value: Any) -> Any:
@@ -204,6 +207,19 @@ class _Copier:
             if kept:
                 result["mapping"] = kept
         return result
+
+
+def member_names(values: Any) -> list[str] | None:
+    """Enum member names specgen chooses itself, for values that are not all ASCII text.
+
+    datamodel-code-generator derives member names from values; from non-ASCII text it can derive a
+    name Python reads as another (``º`` is ``o`` once normalised), so such enums get ASCII names:
+    the value's words in upper snake case (a digest when none are left), unique within the enum.
+    """
+    if not isinstance(values, list) or all(not isinstance(v, str) or v.isascii() for v in values):
+        return None
+    scope = Scope({"NAME", "VALUE"})  # Enum's own attributes
+    return [scope.claim(constant(str(value))) for value in values]
 
 
 def _finite_number(value: Any) -> bool:

@@ -255,3 +255,55 @@ def test_spec_names_never_shadow_what_the_client_uses(tmp_path: Path) -> None:
         timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_enum_values_that_normalise_alike_keep_distinct_members(tmp_path: Path) -> None:
+    # Member names derived from these would merge or be read as other names by Python (NFKC).
+    values = [
+        "\u00bae\u00ed",
+        "oei",
+        "\ufb01",
+        "fi",
+        "\u2163",
+        "\uff46\uff55\uff4c\uff4c",
+        "",
+        "名前",
+    ]
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Members", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {"Kind": {"type": "string", "enum": values}}},
+    }
+    path = tmp_path / "members.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, path, "members_out")
+    assert [member.value for member in package.models.Kind] == values
+    assert all(member.name.isascii() for member in package.models.Kind)
+
+
+def test_fields_named_like_builtin_types_keep_their_types(tmp_path: Path) -> None:
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": "Builtins", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Thing": {
+                    "type": "object",
+                    "properties": {
+                        "str": {"type": "string"},
+                        "int": {"type": "integer"},
+                        "list": {"type": "array", "items": {"type": "string"}},
+                        "later": {"type": "string"},
+                        "count": {"type": "integer"},
+                    },
+                }
+            }
+        },
+    }
+    path = tmp_path / "builtins_spec.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, path, "builtins_out")
+    payload = {"str": "a", "int": 1, "list": ["x"], "later": "b", "count": 2}
+    assert package.models.Thing.model_validate(payload).model_dump(by_alias=True) == payload
