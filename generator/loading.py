@@ -398,7 +398,7 @@ def _text(value: str) -> str | None:
     ``"\\ud83d\\ude00"`` is how JSON (and PyYAML's pure-Python reader) spells one emoji; a lone
     surrogate is no character at all, and could not be written out as UTF-8.
     """
-    if _SURROGATE.search(value) is None:
+    if value.isascii() or _SURROGATE.search(value) is None:
         return value
     joined = value.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     if "\ufffd" in joined and "\ufffd" not in value:
