@@ -6,12 +6,13 @@ recording of any size is reported in constant memory. URLs in verdicts are alrea
 
 from __future__ import annotations
 
-import re
+import functools
 import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Generic, Protocol, TextIO, TypeVar
 
 import jinja2
@@ -128,42 +129,41 @@ class JsonReporter:
 
 # -- shared: recorded text made safe to show ----------------------------------------------------------
 
-#: Characters never written as they are: every control (C0, DEL, C1 such as NEL and CSI), line and
-#: paragraph separators, bidi and other format characters (Trojan Source), surrogates and
-#: noncharacters. In a terminal they forge lines or run escape sequences; in XML most are forbidden;
-#: in HTML they are parse errors or reorder what is shown.
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ufff9-\ufffb\ud800-\udfff\ufffe\uffff]"
-)
 
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def clean_text(text: str) -> str:
-    """``text`` with every unsafe character written as a visible ``\\xNN`` or ``\\uNNNN`` escape.
+    """``text`` with every non-printable character written as a visible escape (``\\x1b``).
 
-    Unsafe: controls (newline and ESC included), U+2028/U+2029, bidi and other format controls,
-    surrogates and noncharacters. Replaced rather than dropped: a NUL in a recorded URL is itself
-    worth seeing in a report. Every report format writes recorded text through this, so no recorded
-    value can start a line of its own or reach a terminal as an escape sequence.
+    Non-printable, as :meth:`str.isprintable` says: controls (newline, CR, ESC, C1 such as NEL and
+    CSI), line and paragraph separators, format characters (bidi controls, zero-width and tag
+    characters: Trojan Source), surrogates, private-use and unassigned code points, and spaces other
+    than U+0020. In a terminal they forge lines or run escape sequences; in XML most are forbidden;
+    in HTML they are parse errors or reorder what is shown. Replaced rather than dropped: a NUL in a
+    recorded URL is itself worth seeing. Every report format writes recorded text through this.
     """
-    # The unsafe characters are all non-printable, so the C-level isprintable() clears the usual
-    # string without the (much slower, per character) regular expression.
+    # The C-level isprintable() clears the usual string at once; only text that holds something
+    # to escape is walked character by character.
     if text.isprintable():
         return text
-    return _UNSAFE.sub(_visible, text)
+    return "".join(char if char.isprintable() else _escape(char) for char in text)
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    return f"\\u{ord(match.group()):04x}"
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000  # a UTF-16 surrogate pair, as JSON writes characters beyond the BMP
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def json_text(value: object) -> str:
-    """``value`` as compact JSON with every unsafe character \\u-escaped (the data is unchanged).
+    """``value`` as compact JSON with every non-printable character \\u-escaped (same data).
 
     JSON allows C1 controls, U+2028/U+2029 and bidi controls raw; escaped, a report that is printed
     to a terminal or pasted into a page shows them as text instead of acting on them.
@@ -175,7 +175,7 @@ def json_text(value: object) -> str:
         text = orjson.dumps(_surrogate_free(value)).decode()
     if text.isprintable():
         return text
-    return _UNSAFE.sub(_json_escape, text)
+    return "".join(char if char.isprintable() else _json_escape(char) for char in text)
 
 
 def _surrogate_free(value: object) -> object:
@@ -461,6 +461,20 @@ def _finalize(value: object) -> object:
     return value
 
 
+@functools.lru_cache(maxsize=4)
+def _page_template(folder: Path) -> jinja2.Template:
+    """The report page's template, compiled once per process (compiling costs ~0.1 s)."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return environment.get_template("check.html.jinja")
+
+
 class HtmlReporter:
     """One self-contained HTML page: summary, a section per operation, spec-less exchanges.
 
@@ -472,16 +486,8 @@ class HtmlReporter:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        environment = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(default_templates() / "report"),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            finalize=_finalize,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
         # Loaded now, so a missing template fails before any exchange is checked.
-        self.template = environment.get_template("check.html.jinja")
+        self.template = _page_template(default_templates() / "report")
         self.operations: dict[tuple[str, str], OperationStats] = {}
         self.unmatched = OperationStats("unmatched")
         self.unreadable = OperationStats("unreadable")

@@ -200,6 +200,7 @@ class Secrets:
 #: A JSON string as a violation message quotes it.
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SEPARATORS = re.compile(r"([&;])")
+_NESTED_SEPARATORS = re.compile(r"[?&;#]")
 
 
 def redact_url(
@@ -232,12 +233,28 @@ def redact_query(
     pieces = _SEPARATORS.split(query)
     for index in range(0, len(pieces), 2):
         name, equals, value = pieces[index].partition("=")
-        if equals and value and is_secret_parameter(name, names):
+        if equals and value and (is_secret_parameter(name, names) or _holds_credentials(value)):
             pieces[index] = f"{name}={REDACTED}"
             if secrets is not None:
                 secrets.add(value)
                 secrets.add(unquote_plus(value))
     return "".join(pieces)
+
+
+def _holds_credentials(value: str) -> bool:
+    """Whether a parameter's value embeds credential parameters of its own.
+
+    A redirect target (``next=https://app/cb?access_token=...``, encoded or not) or a stray ``?``
+    (``a=?token=...``) carries a credential inside an ordinary parameter's value.
+    """
+    if "=" not in value and "%3d" not in value.lower():
+        return False
+    decoded = unquote_plus(value) if "%" in value or "+" in value else value
+    for piece in _NESTED_SEPARATORS.split(decoded):
+        name, equals, inner = piece.partition("=")
+        if equals and inner and is_credential_name(name):
+            return True
+    return False
 
 
 def is_secret_parameter(name: str, names: frozenset[str] = frozenset()) -> bool:

@@ -501,6 +501,7 @@ def test_cli_exits_0_when_every_exchange_passes(tmp_path: Path) -> None:
         ("\x1b[2J\x9b31m", "\\x1b[2J\\x9b31m"),  # ESC and C1 CSI: no terminal escape runs
         ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),  # Unicode line breaks
         ("admin\u202e\u2066txt", "admin\\u202e\\u2066txt"),  # bidi controls (Trojan Source)
+        ("a\u200bb\U000e0041c", "a\\u200bb\\U000e0041c"),  # zero-width and tag characters
         ("café 東京 ünïcode", "café 東京 ünïcode"),  # printable text is left alone
     ],
 )
