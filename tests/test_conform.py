@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 
 from generator.conform import (
+    LISTED_VALUES,
     Conformance,
+    ConformanceError,
+    SchemaValidators,
     UndeclaredMediaType,
     UndeclaredStatus,
     UnknownOperation,
     check_response,
 )
+from generator.loading import Document
 from generator.refs import load_spec
 from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
 
@@ -115,3 +119,68 @@ def test_openapi_30_nullable_and_exclusive_bounds(tmp_path: Path) -> None:
     assert conformance.check_response("getJob", 200, {"id": None, "kind": None, "size": 1}) == []
     (violation,) = conformance.check_response("getJob", 200, {"id": None, "size": 0})
     assert (violation.instance_pointer, violation.keyword) == ("/size", "exclusiveMinimum")
+
+
+# -- bounded work on untrusted payloads ---------------------------------------------------------------
+
+BOUNDED = """\
+openapi: 3.1.0
+info: {title: Bounded, version: "1"}
+paths: {}
+components:
+  schemas:
+    Lookahead: {type: string, pattern: "(?=a)a*b"}
+    Plain: {type: string, pattern: "^[a-z]+$"}
+    Items: {type: array, items: {type: object, required: [id]}}
+    Node:
+      anyOf:
+        - {type: string}
+        - {type: array, items: {$ref: "#/components/schemas/Node"}}
+"""
+
+
+def bounded(tmp_path: Path, regex_limit: int = 1000) -> tuple[SchemaValidators, Document]:
+    spec = load_spec(write(tmp_path, "bounded.yaml", BOUNDED))
+    return SchemaValidators(spec, regex_limit), spec.root
+
+
+def test_a_pattern_over_the_regex_limit_is_reported_as_not_checked(tmp_path: Path) -> None:
+    schemas, root = bounded(tmp_path, regex_limit=50)
+    pointer = "/components/schemas/Lookahead"
+    assert schemas.violations(root, pointer, "aaab") == []
+    (wrong,) = schemas.violations(root, pointer, "zz")
+    assert (wrong.keyword, wrong.unchecked) == ("pattern", False)
+    (unchecked,) = schemas.violations(root, pointer, "a" * 5000)
+    assert (unchecked.keyword, unchecked.unchecked) == ("pattern", True)
+    assert "not checked" in unchecked.message
+
+
+def test_patterns_without_backtracking_are_checked_whatever_the_length(tmp_path: Path) -> None:
+    schemas, root = bounded(tmp_path, regex_limit=1)
+    assert schemas.violations(root, "/components/schemas/Plain", "a" * 1_000_000) == []
+    (wrong,) = schemas.violations(root, "/components/schemas/Plain", "a" * 1_000_000 + "!")
+    assert not wrong.unchecked
+
+
+def test_violations_are_listed_up_to_a_limit_and_the_rest_counted(tmp_path: Path) -> None:
+    schemas, root = bounded(tmp_path)
+    found = schemas.violations(root, "/components/schemas/Items", [{}] * 30, limit=10)
+    assert len(found) == 10
+    assert found.more == 20
+    assert schemas.violations(root, "/components/schemas/Items", [{}] * 30).more == 0
+
+
+def test_a_payload_too_large_to_list_gets_its_first_violation(tmp_path: Path) -> None:
+    schemas, root = bounded(tmp_path)
+    found = schemas.violations(root, "/components/schemas/Items", [{}] * (LISTED_VALUES + 1))
+    assert [v.instance_pointer for v in found] == ["/0"]
+    assert found.more == -1 and found.truncated
+
+
+def test_a_payload_nested_too_deeply_is_a_conformance_error(tmp_path: Path) -> None:
+    schemas, root = bounded(tmp_path)
+    deep: object = 1
+    for _ in range(400):
+        deep = [deep]
+    with pytest.raises(ConformanceError, match="nests too deeply"):
+        schemas.violations(root, "/components/schemas/Node", deep)

@@ -361,3 +361,56 @@ def test_shipped_specs_leave_other_methods_unmatched(shipped: Router) -> None:
     for url, spec, _, _ in SHIPPED:
         if spec is not None:
             assert landed(shipped, "POST", url) is None, url
+
+
+# -- segments holding several variables ------------------------------------------------------------------
+
+MIXED = {
+    "GET /files/{name}.{ext}": "getFile",
+    "GET /v{major}.{minor}/status": "getStatus",
+    "GET /pair/{left}{right}": "getPair",
+    "GET /report-{year}-Q{quarter}.csv": "getReport",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "operation", "params"),
+    [
+        # Earlier variables take the most, as a greedy pattern would.
+        ("/files/a.tar.gz", "getFile", {"name": "a.tar", "ext": "gz"}),
+        ("/files/readme.md", "getFile", {"name": "readme", "ext": "md"}),
+        ("/v2.10/status", "getStatus", {"major": "2", "minor": "10"}),
+        ("/pair/abc", "getPair", {"left": "ab", "right": "c"}),
+        ("/report-2024-Q3.csv", "getReport", {"year": "2024", "quarter": "3"}),
+        ("/report-2024-x-Q3.csv", "getReport", {"year": "2024-x", "quarter": "3"}),
+        # Every variable needs at least one character.
+        ("/files/.md", None, None),
+        ("/files/readme.", None, None),
+        ("/files/readme", None, None),
+        ("/pair/a", None, None),
+        ("/report--Q3.csv", None, None),
+        ("/report-2024-Q.csv", None, None),
+    ],
+)
+def test_a_segment_with_several_variables_is_split_at_its_literals(
+    tmp_path: Path, path: str, operation: str | None, params: dict[str, str] | None
+) -> None:
+    router = Router([write_spec(tmp_path, "mixed", MIXED, [{"url": "https://m.test"}])])
+    expected = None if operation is None else ("mixed", operation, params)
+    assert landed(router, "GET", "https://m.test" + path) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "matches"),
+    [
+        ("https://abc.api.test/x/y/jobs/1", True),
+        ("https://a.api.test/x/y/jobs/1", True),  # server variables may match empty text
+        ("https://abc.api.tes/x/y/jobs/1", False),
+        ("https://abc.api.test/jobs/1", False),  # the path variables {c}{d} are missing
+        ("https://ABC.API.TEST/x/y/jobs/1", True),  # the host compares case-insensitively
+    ],
+)
+def test_adjacent_server_variables(tmp_path: Path, url: str, matches: bool) -> None:
+    servers = [{"url": "https://{a}{b}.api.test/{c}/{d}", "variables": {}}]
+    router = Router([write_spec(tmp_path, "adjacent", JOBS, servers)])
+    assert (landed(router, "GET", url) is not None) == matches
