@@ -111,6 +111,8 @@ class Verdict:
 
 
 _UNKNOWN = object()
+#: Kinds of problem whose messages may quote values of the response body.
+_QUOTING = frozenset({"schema", "not-checked"})
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class Checker:
         problems = self._check_parameters(route)
         problems += self._check_response(route, record, self.limits.max_errors - len(problems))
         if problems:
-            if not record.body_is_text:  # a JSON body (one recorded as text is parsed by now)
+            # Only violations of the body quote its values: it is searched for credentials then.
+            if not record.body_is_text and any(p.kind in _QUOTING for p in problems):
                 body_credentials(record.body, secrets)
             problems = self._finish(problems, secrets)
         return Verdict(
@@ -297,19 +300,26 @@ class Checker:
                 problems.append(Problem("body", f"body is not JSON ({exc})"))
                 return problems
             record.body, record.body_is_text = body, False  # parsed once: secrets are read from it
-        depth = nesting_depth(body, self.limits.max_depth)
-        if depth > self.limits.max_depth:
+        _, document, pointer = target
+        schemas = self.conformance[route.spec].schemas
+        # A body that fits passes at any depth the validator takes; the depth limit guards listing
+        # a failing body's violations, the costly part (and bodies the validator refuses).
+        refused: ConformanceError | None = None
+        try:
+            if schemas.is_valid(document, pointer, body):
+                return problems
+        except ConformanceError as exc:
+            refused = exc
+        if nesting_depth(body, self.limits.max_depth) > self.limits.max_depth:
             message = (
                 f"body nests deeper than {self.limits.max_depth} levels: not checked"
                 " (raise --max-depth to check it)"
             )
             problems.append(Problem("body", message))
             return problems
-        _, document, pointer = target
-        schemas = self.conformance[route.spec].schemas
         try:
-            if schemas.is_valid(document, pointer, body):
-                return problems
+            if refused is not None:
+                raise refused
             violations = schemas.violations(
                 document, pointer, body, max(room - len(problems), 1), known_invalid=True
             )

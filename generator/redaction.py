@@ -165,28 +165,17 @@ class Secrets:
         """Remember ``value`` (and the forms a report may write it in) as a credential."""
         if not value or self.overflow:
             return
-        forms = {value, json.dumps(value, ensure_ascii=False)[1:-1]}
-        if len(value) >= MIN_SUBSTRING:
-            forms |= {quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
-            if "%" in value or "+" in value:
-                forms.add(unquote_plus(value))
-        for form in forms:
-            if form and form not in self._values:
-                self._values.add(form)
-                self._pattern = None
+        size = len(self._values)
+        self._values.update(_forms(value))
+        if len(self._values) != size:
+            self._pattern = None
         if len(self._values) > MAX_SECRETS:
             self.overflow = True
             self._values.clear()
 
     def _compiled(self) -> re.Pattern[str] | None:
         if self._pattern is None and self._values:
-            long = sorted((v for v in self._values if len(v) >= MIN_SUBSTRING), key=len)
-            short = sorted((v for v in self._values if len(v) < MIN_SUBSTRING), key=len)
-            alternatives = [re.escape(v) for v in reversed(long)]
-            # A short secret is masked only as a whole value: quoted, or a whole parameter value.
-            alternatives += [rf'(?<=")({re.escape(v)})(?=")' for v in reversed(short)]
-            alternatives += [rf"(?<=[=:])({re.escape(v)})(?=$|[&;#\s])" for v in reversed(short)]
-            self._pattern = re.compile("|".join(alternatives))
+            self._pattern = _pattern(frozenset(self._values))
         return self._pattern
 
     def mask(self, text: str) -> str:
@@ -195,6 +184,30 @@ class Secrets:
             return _QUOTED.sub(f'"{REDACTED}"', text)
         pattern = self._compiled()
         return text if pattern is None else pattern.sub(REDACTED, text)
+
+
+@functools.lru_cache(maxsize=1024)  # an exchange's credentials often recur in the next ones
+def _forms(value: str) -> frozenset[str]:
+    """``value`` as reports may write it: raw, JSON-escaped, percent-encoded, decoded."""
+    forms = {value, json.dumps(value, ensure_ascii=False)[1:-1]}
+    if len(value) >= MIN_SUBSTRING:
+        forms |= {quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
+        if "%" in value or "+" in value:
+            forms.add(unquote_plus(value))
+    forms.discard("")
+    return frozenset(forms)
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(values: frozenset[str]) -> re.Pattern[str]:
+    """One regex finding any of ``values``: longest first; short ones only as whole values."""
+    long = sorted((v for v in values if len(v) >= MIN_SUBSTRING), key=len, reverse=True)
+    short = sorted((v for v in values if len(v) < MIN_SUBSTRING), key=len, reverse=True)
+    alternatives = [re.escape(v) for v in long]
+    # A short secret is masked only as a whole value: quoted, or a whole parameter value.
+    alternatives += [rf'(?<=")({re.escape(v)})(?=")' for v in short]
+    alternatives += [rf"(?<=[=:])({re.escape(v)})(?=$|[&;#\s])" for v in short]
+    return re.compile("|".join(alternatives))
 
 
 #: A JSON string as a violation message quotes it.

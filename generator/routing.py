@@ -367,7 +367,9 @@ class _ServerTemplate:
         if scheme >= 0:
             origin_end = url.find("/", scheme + 3, cut)
             origin_end = cut if origin_end < 0 else origin_end
-        text = url[:origin_end].lower() + url[origin_end:cut] if origin_end >= 0 else url[:cut]
+        text = url  # read up to ``cut`` only
+        if origin_end >= 0 and not url[:origin_end].islower():
+            text = url[:origin_end].lower() + url[origin_end:]
         # A relative server URL: any origin (or none), then its path.
         reached = {0, origin_end} if self.relative and origin_end >= 0 else {0}
         # Reachable positions: the set ``reached``, or, when ``free``, every one from ``floor``.

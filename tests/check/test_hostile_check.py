@@ -239,38 +239,56 @@ def test_a_line_whose_every_item_breaks_the_schema_stays_small(tmp_path: Path) -
     assert second["result"] == "passed"
 
 
-def nested(depth: int) -> Any:
-    """``depth`` arrays around a string: ``[[["leaf"]]]`` for 3."""
-    value: Any = "leaf"
+def nested(depth: int, leaf: Any = "leaf") -> Any:
+    """``depth`` arrays around ``leaf``: ``[[["leaf"]]]`` for 3."""
+    value: Any = leaf
     for _ in range(depth):
         value = [value]
     return value
 
 
-def deep_line(depth: int) -> str:
-    """An exchange of /tree whose body nests ``depth`` deep, written as text (json.dumps recurses)."""
+def deep_line(depth: int, leaf: str = "1") -> str:
+    """An exchange of /tree whose body nests ``depth`` deep, written as text (json.dumps recurses).
+
+    The leaf is a number by default, which breaks the tree's ``anyOf`` at the bottom.
+    """
     head = '{"request": {"method": "GET", "url": "%s/tree"}, "response": {"status": 200, "body": '
-    return head % SERVER + "[" * depth + '"leaf"' + "]" * depth + "}}"
+    return head % SERVER + "[" * depth + leaf + "]" * depth + "}}"
 
 
 @pytest.mark.parametrize("depth", [129, 300, 1000])
-def test_a_deep_body_fails_alone(tmp_path: Path, depth: int) -> None:
+def test_a_deep_failing_body_fails_alone(tmp_path: Path, depth: int) -> None:
+    # 300 deep against a recursive anyOf used to abort the whole run ("Recursion limit reached").
     lines = [
         deep_line(depth),
         exchange(f"{SERVER}/tree", nested(3)),
-        exchange(f"{SERVER}/tree", [nested(100), 1]),  # fails its anyOf, within the limit
+        exchange(f"{SERVER}/tree", nested(100, 1)),  # fails its anyOf, within the limit
     ]
     first, second, third = verdicts(bounded_check(tmp_path, lines, "--format", "json"))
     assert first["result"] == "failed"
+    assert [p["kind"] for p in first["problems"]] == ["body"]
     assert "--max-depth" in first["problems"][0]["message"]
     assert second["result"] == "passed"
     assert third["problems"][0]["keyword"] == "anyOf"
 
 
 def test_the_depth_limit_is_a_flag(tmp_path: Path) -> None:
-    lines = [exchange(f"{SERVER}/tree", nested(5)), exchange(f"{SERVER}/tree", nested(6))]
+    lines = [deep_line(5), deep_line(6), deep_line(200, '"leaf"')]
     result = verdicts(bounded_check(tmp_path, lines, "--format", "json", "--max-depth", "5"))
-    assert [v["result"] for v in result] == ["passed", "failed"]
+    assert result[0]["problems"][0]["keyword"] == "anyOf"  # listed
+    assert "--max-depth" in result[1]["problems"][0]["message"]  # too deep to list
+    # A body that fits passes: only listing a failing body's violations needs the bound.
+    assert result[2]["result"] == "passed"
+
+
+def test_a_body_too_deep_for_the_validator_fails_alone(tmp_path: Path) -> None:
+    lines = [deep_line(400), exchange(f"{SERVER}/tree", nested(3))]
+    first, second = verdicts(
+        bounded_check(tmp_path, lines, "--format", "json", "--max-depth", "999")
+    )
+    assert [p["kind"] for p in first["problems"]] == ["body"]
+    assert "nests too deeply" in first["problems"][0]["message"]
+    assert second["result"] == "passed"
 
 
 def test_a_line_over_the_record_limit_fails_alone(tmp_path: Path) -> None:
