@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +10,7 @@ import pytest
 from generator.conform import Conformance
 from generator.refs import load_spec
 from tests.conftest import MINIMAL_SPEC, specgen, write
+from tests.servers import counting_server
 
 
 def with_job_schema(ref: str) -> str:
@@ -78,40 +76,11 @@ def test_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
     assert [p.rule for p in spec.problems] == ["ref-outside"]
 
 
-@pytest.fixture
-def counting_server() -> Iterator[tuple[str, list[str]]]:
-    """An HTTP server on 127.0.0.1 that records every request it gets."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            requests.append(self.path)
-            body = b"Job: {type: object}\n"
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def test_remote_refs_are_never_fetched(
-    tmp_path: Path, counting_server: tuple[str, list[str]]
-) -> None:
+def test_remote_refs_are_never_fetched(tmp_path: Path) -> None:
     from generator.api import validate_spec
 
-    url, requests = counting_server
-    report = validate_spec(write(tmp_path, "api.yaml", with_job_schema(f"{url}/job.yaml#/Job")))
+    with counting_server() as (url, requests):
+        report = validate_spec(write(tmp_path, "api.yaml", with_job_schema(f"{url}/job.yaml#/Job")))
     assert [f.rule for f in report.findings if f.rule.startswith("ref-")] == ["ref-remote"]
     assert requests == [], "validation reached out to the network"
 

@@ -21,6 +21,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from tests.generation.packages import run_in, write_spec
+
 CANARY = "CANARY"
 #: Pieces that break out of literals, templates, names and lines, or collide after normalisation.
 FRAGMENTS = [
@@ -242,8 +244,7 @@ def run_batch(batch: Batch, folder: Path, package: str = "fuzzed") -> list[str]:
     from generator.errors import SpecgenError
 
     folder.mkdir(parents=True, exist_ok=True)
-    spec = folder / f"{package}.json"
-    spec.write_text(json.dumps(batch.spec), encoding="utf-8")
+    spec = write_spec(folder, package, batch.spec)
     out = folder / "out"
     try:
         result = generate([spec], out)
@@ -254,14 +255,7 @@ def run_batch(batch: Batch, folder: Path, package: str = "fuzzed") -> list[str]:
             str(f) for report in result.reports for f in report.findings if f.severity == "error"
         ]
         return [f"validation blocked a valid spec: {findings[:3]}"]
-    probe = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        input=json.dumps({"package": package, "payloads": batch.payloads}),
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    probe = run_in(out, PROBE, {"package": package, "payloads": batch.payloads}, timeout=300)
     findings = []
     if (out / CANARY).exists() or (folder / CANARY).exists():
         findings.append("the canary fired: spec text ran as code")

@@ -9,8 +9,6 @@ without the canary firing, hold only printable characters, and keep each text ex
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +16,7 @@ import pytest
 
 from generator.api import generate
 from generator.codegate import check_module
+from tests.generation.packages import run_in, write_spec
 
 CANARY = "CANARY"
 CODE = f"__import__('pathlib').Path({CANARY!r}).write_text('fired')"
@@ -130,8 +129,7 @@ def hostile_package(
     """The payload and the folder its generated package ``hostile`` was written to."""
     text = PAYLOADS[request.param]
     folder = tmp_path_factory.mktemp("hostile")
-    spec = folder / "hostile.json"
-    spec.write_text(json.dumps(hostile_spec(text)), encoding="utf-8")
+    spec = write_spec(folder, "hostile", hostile_spec(text))
     result = generate([spec], folder / "out")
     assert not result.blocked, [str(f) for report in result.reports for f in report.findings]
     return text, folder / "out"
@@ -155,14 +153,7 @@ print(json.dumps({
 
 def test_importing_the_package_runs_no_spec_text(hostile_package: tuple[str, Path]) -> None:
     text, out = hostile_package
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        input=json.dumps(text),
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_in(out, PROBE, text)
     assert not (out / CANARY).exists(), "spec text ran as code on import"
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from generator.api import generate
 from generator.ir import NamedSchema, Source
 from generator.model_input import SCHEMA_KEYWORDS, prepare
 from tests.conftest import generate_and_import
+from tests.generation.packages import models_spec, run_in, write_spec
 from tests.servers import counting_server
 
 #: Keys datamodel-code-generator acts on that a spec must not be able to use.
@@ -70,42 +70,31 @@ def test_only_allowlisted_keywords_reach_the_model_generator() -> None:
 
 def test_a_spec_cannot_make_the_package_import_or_fetch_anything(tmp_path: Path) -> None:
     with counting_server(b'{"type": "string"}') as (url, requests):
-        spec = {
-            "openapi": "3.1.0",
-            "info": {"title": "Imports", "version": "1"},
-            "paths": {},
-            "components": {
-                "schemas": {
-                    "Thing": {
-                        "type": "object",
-                        **DANGEROUS,
-                        "properties": {
-                            "a": {"type": "string", **DANGEROUS},
-                            "b": {"$dynamicRef": f"{url}/dynamic.json"},
-                            "c": {"$recursiveRef": f"{url}/recursive.json"},
-                        },
-                    }
+        spec = models_spec(
+            "Imports",
+            {
+                "Thing": {
+                    "type": "object",
+                    **DANGEROUS,
+                    "properties": {
+                        "a": {"type": "string", **DANGEROUS},
+                        "b": {"$dynamicRef": f"{url}/dynamic.json"},
+                        "c": {"$recursiveRef": f"{url}/recursive.json"},
+                    },
                 }
             },
-        }
-        path = tmp_path / "imports.json"
-        path.write_text(json.dumps(spec), encoding="utf-8")
+        )
+        path = write_spec(tmp_path, "imports", spec)
         result = generate([path], tmp_path / "out")
         assert requests == [], "generation reached out to the network"
     if result.blocked:
         return  # refusing the spec is fine too; reaching the network or importing is not
     models = (tmp_path / "out" / "imports" / "models.py").read_text(encoding="utf-8")
     assert "venv" not in models and "__main__" not in models
-    probe = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys, imports; print(sorted(m for m in sys.modules if 'venv' in m))",
-        ],
-        cwd=tmp_path / "out",
-        capture_output=True,
-        text=True,
-        timeout=120,
+    probe = run_in(
+        tmp_path / "out",
+        "import sys, imports; print(sorted(m for m in sys.modules if 'venv' in m))",
+        None,
     )
     assert probe.returncode == 0, probe.stderr
     assert probe.stdout.strip() == "[]"
@@ -113,23 +102,18 @@ def test_a_spec_cannot_make_the_package_import_or_fetch_anything(tmp_path: Path)
 
 def test_descriptions_that_look_like_internal_tokens_stay_as_written(tmp_path: Path) -> None:
     text = "specgentext000000z and specgentextx000001z"
-    spec = {
-        "openapi": "3.1.0",
-        "info": {"title": "Tokens", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "Thing": {"type": "string", "enum": [text], "description": text},
-                "Other": {
-                    "type": "object",
-                    "description": "plain",
-                    "properties": {text: {"type": "string"}},
-                },
-            }
+    spec = models_spec(
+        "Tokens",
+        {
+            "Thing": {"type": "string", "enum": [text], "description": text},
+            "Other": {
+                "type": "object",
+                "description": "plain",
+                "properties": {text: {"type": "string"}},
+            },
         },
-    }
-    path = tmp_path / "tokens.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
+    )
+    path = write_spec(tmp_path, "tokens", spec)
     package: Any = generate_and_import(tmp_path, path, "tokens_out")
     assert package.models.Thing.__doc__ == text
     assert [member.value for member in package.models.Thing] == [text]
@@ -149,21 +133,16 @@ MERGING_NAMES = [
 
 
 def test_property_names_python_would_merge_stay_separate_fields(tmp_path: Path) -> None:
-    spec = {
-        "openapi": "3.1.0",
-        "info": {"title": "Merging", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "Thing": {
-                    "type": "object",
-                    "properties": {name: {"type": "string"} for name in MERGING_NAMES},
-                }
+    spec = models_spec(
+        "Merging",
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {name: {"type": "string"} for name in MERGING_NAMES},
             }
         },
-    }
-    path = tmp_path / "merging.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
+    )
+    path = write_spec(tmp_path, "merging", spec)
     package: Any = generate_and_import(tmp_path, path, "merging_out")
     payload = {name: f"value {index}" for index, name in enumerate(MERGING_NAMES)}
     thing = package.models.Thing.model_validate(payload)
@@ -269,41 +248,30 @@ def test_enum_values_that_normalise_alike_keep_distinct_members(tmp_path: Path) 
         "",
         "名前",
     ]
-    spec = {
-        "openapi": "3.1.0",
-        "info": {"title": "Members", "version": "1"},
-        "paths": {},
-        "components": {"schemas": {"Kind": {"type": "string", "enum": values}}},
-    }
-    path = tmp_path / "members.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
+    spec = models_spec("Members", {"Kind": {"type": "string", "enum": values}})
+    path = write_spec(tmp_path, "members", spec)
     package: Any = generate_and_import(tmp_path, path, "members_out")
     assert [member.value for member in package.models.Kind] == values
     assert all(member.name.isascii() for member in package.models.Kind)
 
 
 def test_fields_named_like_builtin_types_keep_their_types(tmp_path: Path) -> None:
-    spec = {
-        "openapi": "3.1.0",
-        "info": {"title": "Builtins", "version": "1"},
-        "paths": {},
-        "components": {
-            "schemas": {
-                "Thing": {
-                    "type": "object",
-                    "properties": {
-                        "str": {"type": "string"},
-                        "int": {"type": "integer"},
-                        "list": {"type": "array", "items": {"type": "string"}},
-                        "later": {"type": "string"},
-                        "count": {"type": "integer"},
-                    },
-                }
+    spec = models_spec(
+        "Builtins",
+        {
+            "Thing": {
+                "type": "object",
+                "properties": {
+                    "str": {"type": "string"},
+                    "int": {"type": "integer"},
+                    "list": {"type": "array", "items": {"type": "string"}},
+                    "later": {"type": "string"},
+                    "count": {"type": "integer"},
+                },
             }
         },
-    }
-    path = tmp_path / "builtins_spec.json"
-    path.write_text(json.dumps(spec), encoding="utf-8")
+    )
+    path = write_spec(tmp_path, "builtins_spec", spec)
     package: Any = generate_and_import(tmp_path, path, "builtins_out")
     payload = {"str": "a", "int": 1, "list": ["x"], "later": "b", "count": 2}
     assert package.models.Thing.model_validate(payload).model_dump(by_alias=True) == payload

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.patterns import bound_patterns, linear
+from tests.generation.packages import models_spec, run_in, write_spec
 
 #: Patterns pydantic's Rust engine cannot run, each with a value it accepts and one it refuses.
 BACKTRACKING = {
@@ -42,26 +41,22 @@ def test_only_backtracking_patterns_move_to_the_bounded_helper() -> None:
     assert bounded.imports.startswith("from pydantic")
 
 
-SPEC = {
-    "openapi": "3.1.0",
-    "info": {"title": "Patterns", "version": "1"},
-    "paths": {},
-    "components": {
-        "schemas": {
-            "Thing": {
-                "type": "object",
-                "properties": {
-                    **{
-                        name.replace("-", "_"): {"type": "string", "pattern": p}
-                        for name, (p, _, _) in BACKTRACKING.items()
-                    },
-                    "slow": {"type": "string", "pattern": CATASTROPHIC},
-                    "tags": {"type": "array", "items": {"type": "string", "pattern": CATASTROPHIC}},
+SPEC = models_spec(
+    "Patterns",
+    {
+        "Thing": {
+            "type": "object",
+            "properties": {
+                **{
+                    name.replace("-", "_"): {"type": "string", "pattern": p}
+                    for name, (p, _, _) in BACKTRACKING.items()
                 },
-            }
+                "slow": {"type": "string", "pattern": CATASTROPHIC},
+                "tags": {"type": "array", "items": {"type": "string", "pattern": CATASTROPHIC}},
+            },
         }
     },
-}
+)
 
 PROBE = """
 import json, sys, warnings
@@ -89,22 +84,14 @@ def patterns_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from generator.api import generate
 
     folder = tmp_path_factory.mktemp("patterns")
-    spec = folder / "patterns.json"
-    spec.write_text(json.dumps(SPEC), encoding="utf-8")
+    spec = write_spec(folder, "patterns", SPEC)
     assert not generate([spec], folder / "out").blocked
     return folder / "out"
 
 
 def probe(out: Path, cases: list[tuple[str, str]]) -> dict[str, str]:
     # A subprocess with a timeout: an unbounded pattern check would hang here, not in pytest.
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        input=json.dumps(cases),
-        cwd=out,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = run_in(out, PROBE, cases, timeout=60)
     assert result.returncode == 0, result.stderr
     verdicts: dict[str, str] = json.loads(result.stdout)
     return verdicts

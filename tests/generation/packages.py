@@ -1,0 +1,44 @@
+"""Helpers for tests that generate a package from a spec they build, then run code against it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def models_spec(title: str, schemas: dict[str, Any]) -> dict[str, Any]:
+    """A spec with no operations, only component ``schemas``: what model generation sees."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def write_spec(folder: Path, name: str, spec: dict[str, Any]) -> Path:
+    """Write ``spec`` as ``folder/<name>.json`` (JSON keeps any character exactly)."""
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(spec), encoding="utf-8")
+    return path
+
+
+def run_in(
+    folder: Path, code: str, given: Any, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter inside ``folder``, ``given`` as JSON on standard input.
+
+    A fresh process keeps what the generated code does (a canary firing, a hang) out of pytest's, and
+    the timeout turns a hang into a failure.
+    """
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        input=json.dumps(given),
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
