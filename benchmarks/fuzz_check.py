@@ -62,7 +62,7 @@ def main() -> int:
     for finding, (count, example) in sorted(found.items(), key=lambda item: -item[1][0]):
         print(f"  {count:>6}x {finding}")
         for line in example:
-            print(f"           {line[:300]!r}")
+            print(f"           {line[:2000]!r}")
     return 1
 
 

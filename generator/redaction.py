@@ -274,6 +274,9 @@ def is_secret_parameter(name: str, names: frozenset[str] = frozenset()) -> bool:
     """Whether the query parameter ``name`` (as written in a URL) carries a credential."""
     if is_credential_name(name):
         return True
+    if "?" in name:
+        # A stray "?" earlier in the URL (``/a?b?token=...``): the name after it is what counts.
+        return is_secret_parameter(name.rsplit("?", 1)[1], names)
     if not names:
         return False
     decoded = unquote_plus(name).lower() if "%" in name or "+" in name else name.lower()

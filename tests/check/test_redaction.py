@@ -170,6 +170,8 @@ def test_body_credentials_are_the_values_under_credential_like_names() -> None:
         "https://x.test/login?next=https://app.test/cb?access_token=N3STED&x=1",
         "https://x.test/login?next=https%3A%2F%2Fapp.test%2Fcb%3Frefresh_token%3DN3STED",
         "https://x.test/a?q=?token=N3STED",
+        "https://x.test/a?b?token=N3STED",
+        "https://x.test/a?b%3F?Sig[]=N3STED",
     ],
 )
 def test_credentials_inside_another_parameters_value_are_redacted(url: str) -> None:
