@@ -67,6 +67,9 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
                 use_union_operator=True,
                 strict_nullable=True,
                 capitalise_enum_members=True,
+                # An enum field's default is its member (`Status.A`), not the raw value, which
+                # mypy --strict rejects as a `str` assigned to a `Status`.
+                set_default_enum_member=True,
                 # Keep `format: uri` as text: pydantic's URL type rewrites URLs (adds slashes,
                 # lower-cases hosts) and rejects relative references real APIs send.
                 type_mappings=["string+uri=string", "string+uri-reference=string"],

@@ -41,6 +41,10 @@ _IMPORTED_NAMES = frozenset(
         "time",
         "timedelta",
         "Decimal",
+        # What specgen's models template adds: the enum hook's `Self`, the bounded pattern check's.
+        "Self",
+        "Callable",
+        "AfterValidator",
     }
 )
 

@@ -13,15 +13,13 @@ The CI test (``test_fuzz_generate.py``) and ``benchmarks/fuzz_generate.py`` shar
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.generation.packages import run_in, write_spec
+from tests.generation.packages import mypy_strict, run_in, write_spec
 
 CANARY = "CANARY"
 #: Pieces that break out of literals, templates, names and lines, or collide after normalisation.
@@ -120,12 +118,14 @@ def property_schema(draw: st.DrawFn, earlier: int) -> tuple[dict[str, Any], Any]
         return {"$ref": f"#/components/schemas/Unit{target}"}, {}
     if kind == "enum":
         values = draw(st.lists(names, min_size=1, max_size=4, unique=True))
-        return {"type": "string", "enum": values, **description}, values[0]
+        default = {"default": draw(st.sampled_from(values))} if draw(st.booleans()) else {}
+        return {"type": "string", "enum": values, **default, **description}, values[0]
     if kind == "integer":
         return {"type": "integer", **description}, draw(st.integers(-(2**40), 2**40))
     if kind == "intenum":
         values = draw(st.lists(st.integers(-5, 5), min_size=1, max_size=3, unique=True))
-        return {"type": "integer", "enum": values, **description}, values[0]
+        default = {"default": draw(st.sampled_from(values))} if draw(st.booleans()) else {}
+        return {"type": "integer", "enum": values, **default, **description}, values[0]
     if kind == "array":
         value = draw(st.lists(texts, max_size=3))
         return {"type": "array", "items": {"type": "string", **description}}, value
@@ -270,12 +270,7 @@ def mypy_findings(packages: list[Path]) -> list[str]:
     """``mypy --strict`` over generated packages; one finding per package it rejects."""
     if not packages:
         return []
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, packages)],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
+    result = mypy_strict(*packages)
     if result.returncode == 0:
         return []
     return [line for line in result.stdout.splitlines() if ": error:" in line][:20] or [

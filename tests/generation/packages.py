@@ -42,3 +42,13 @@ def run_in(
         text=True,
         timeout=timeout,
     )
+
+
+def mypy_strict(*packages: Path) -> subprocess.CompletedProcess[str]:
+    """``mypy --strict`` on generated packages, without a cache (each run checks afresh)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *map(str, packages)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +11,7 @@ from generator.api import generate
 from generator.ir import NamedSchema, Source
 from generator.model_input import SCHEMA_KEYWORDS, prepare
 from tests.conftest import generate_and_import
-from tests.generation.packages import models_spec, run_in, write_spec
+from tests.generation.packages import models_spec, mypy_strict, run_in, write_spec
 from tests.servers import counting_server
 
 #: Keys datamodel-code-generator acts on that a spec must not be able to use.
@@ -220,19 +218,7 @@ def test_spec_names_never_shadow_what_the_client_uses(tmp_path: Path) -> None:
     assert str(seen[0].url) == "https://a.b.example.test/c/d/s/p?headers=h&response=r&models=m"
     # A version that is not ASCII still makes a valid header.
     assert all(request.headers["User-Agent"].isascii() for request in seen)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            str(tmp_path / "shadows_out"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = mypy_strict(tmp_path / "shadows_out")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -275,3 +261,28 @@ def test_fields_named_like_builtin_types_keep_their_types(tmp_path: Path) -> Non
     package: Any = generate_and_import(tmp_path, path, "builtins_out")
     payload = {"str": "a", "int": 1, "list": ["x"], "later": "b", "count": 2}
     assert package.models.Thing.model_validate(payload).model_dump(by_alias=True) == payload
+
+
+def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: Path) -> None:
+    # An enum `C` with a member `C`, enum defaults, and a field named like another field's enum:
+    # each once made datamodel-code-generator's output fail mypy --strict.
+    spec = models_spec(
+        "Enums",
+        {
+            "Job": {
+                "type": "object",
+                "properties": {
+                    "status": {"type": "string", "enum": ["queued", "done"], "default": "queued"},
+                    "level": {"type": "integer", "enum": [1, 2], "default": 2},
+                    "c": {"type": "string", "enum": ["c"], "default": "c"},
+                    "C": {"type": "string", "enum": ["C"]},
+                },
+            }
+        },
+    )
+    package: Any = generate_and_import(tmp_path, write_spec(tmp_path, "enums", spec), "enums_out")
+    job = package.models.Job()
+    assert job.status == "queued" and isinstance(job.status, package.models.Status)
+    assert job.level == 2
+    result = mypy_strict(tmp_path / "enums_out")
+    assert result.returncode == 0, result.stdout + result.stderr
