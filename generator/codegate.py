@@ -276,13 +276,15 @@ def _bound_names(tree: ast.Module) -> set[str]:
 
 def _check_models(tree: ast.Module) -> None:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-    builtin_aliases = {
+    # Names imported from allowed modules may name types, under an alias too: datamodel-code-generator
+    # imports a type as `date_aliased` (or `str_aliased`, from builtins) where a field hides it.
+    imported = {
         alias.asname or alias.name
         for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.module == "builtins"
+        if isinstance(node, ast.ImportFrom)
         for alias in node.names
     }
-    checker = _ModelShapes(classes, builtin_aliases)
+    checker = _ModelShapes(classes, imported)
     for index, statement in enumerate(tree.body):
         if isinstance(statement, (ast.Import, ast.ImportFrom)):
             continue
@@ -330,9 +332,9 @@ def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
 
 
 class _ModelShapes:
-    def __init__(self, classes: set[str], builtin_aliases: set[str]) -> None:
+    def __init__(self, classes: set[str], imported: set[str]) -> None:
         self.classes = classes
-        self.types = MODEL_TYPE_NAMES | classes | builtin_aliases
+        self.types = MODEL_TYPE_NAMES | classes | imported
 
     @staticmethod
     def refuse(node: ast.AST, context: str | None, reason: str) -> GateError:

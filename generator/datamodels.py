@@ -83,7 +83,9 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
     bounded = bound_patterns(restore_text(_strip_header(source), given))
-    classes, roots = describe(bounded.body, {named.class_name for named in schemas})
+    classes, roots = describe(
+        bounded.imports + "\n" + bounded.body, {named.class_name for named in schemas}
+    )
     return ModelsModule(bounded.imports, bounded.body, bounded.needs_helper, classes, roots)
 
 
@@ -94,13 +96,22 @@ def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str,
     missing = sorted(expected - classes)
     if missing:
         raise SpecgenError(f"datamodel-code-generator did not emit models {', '.join(missing)}")
+    # datamodel-code-generator imports a type under another name where a field hides it
+    # (`from datetime import date as date_aliased`); the client knows it by its own name.
+    aliases = {
+        alias.asname: alias.name
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname
+    }
     roots: dict[str, str] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
         for base in node.bases:
             if isinstance(base, ast.Subscript) and _name(base.value) == "RootModel":
-                roots[node.name] = ast.unparse(_Qualify(classes).visit(base.slice))
+                roots[node.name] = ast.unparse(_Qualify(classes, aliases).visit(base.slice))
     return frozenset(classes), roots
 
 
@@ -108,22 +119,55 @@ def _name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-class _Qualify(ast.NodeTransformer):
-    """Prefix model class names with ``models.`` so the annotation reads right in the client."""
+#: Names a models module imports, as the client module (which imports `datetime`, `uuid`, `Any` and
+#: `Literal`) writes them.
+_CLIENT_NAMES = {
+    "UUID": "uuid.UUID",
+    "AwareDatetime": "datetime.datetime",
+    "NaiveDatetime": "datetime.datetime",
+    "datetime": "datetime.datetime",
+    "date": "datetime.date",
+    "time": "datetime.time",
+    "timedelta": "datetime.timedelta",
+    "Any": "Any",
+    "Literal": "Literal",
+}
+_BUILTIN_TYPES = frozenset(
+    {"str", "int", "float", "bool", "bytes", "list", "dict", "set", "tuple", "frozenset", "object"}
+)
 
-    def __init__(self, classes: set[str]) -> None:
+
+class _Qualify(ast.NodeTransformer):
+    """Rewrite a root annotation of the models module so it reads right in the client module.
+
+    Model classes become ``models.X``; imported types take the client's names (``uuid.UUID``); an
+    ``Annotated[T, ...]`` is ``T`` (its constraints are the model's business); a type the client
+    cannot name (``Decimal``, ``EmailStr``) becomes ``Any`` rather than a name it does not define.
+    """
+
+    def __init__(self, classes: set[str], aliases: dict[str, str]) -> None:
         self.classes = classes
+        self.aliases = aliases
 
     def visit_Name(self, node: ast.Name) -> Any:
-        if node.id in self.classes:
+        name = self.aliases.get(node.id, node.id)
+        if name in self.classes:
             return ast.Attribute(
-                value=ast.Name(id="models", ctx=ast.Load()), attr=node.id, ctx=node.ctx
+                value=ast.Name(id="models", ctx=ast.Load()), attr=name, ctx=node.ctx
             )
-        if node.id in ("UUID", "AwareDatetime"):
-            module = "uuid" if node.id == "UUID" else "datetime"
-            attr = "UUID" if node.id == "UUID" else "datetime"
-            return ast.Attribute(value=ast.Name(id=module, ctx=ast.Load()), attr=attr, ctx=node.ctx)
-        return node
+        if name in _CLIENT_NAMES:
+            return ast.parse(_CLIENT_NAMES[name], mode="eval").body
+        if name in _BUILTIN_TYPES:
+            return ast.Name(id=name, ctx=node.ctx)
+        return ast.Name(id="Any", ctx=node.ctx)
+
+    def visit_Subscript(self, node: ast.Subscript) -> Any:
+        if _name(node.value) == "Annotated" and isinstance(node.slice, ast.Tuple):
+            return self.visit(node.slice.elts[0])
+        return self.generic_visit(node)
+
+    def visit_Call(self, node: ast.Call) -> Any:
+        return ast.Name(id="Any", ctx=ast.Load())
 
 
 def _strip_header(source: str) -> str:

@@ -286,3 +286,53 @@ def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: P
     assert job.level == 2
     result = mypy_strict(tmp_path / "enums_out")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+ROOT_TYPES_SPEC = """\
+openapi: 3.1.0
+info: {title: Roots, version: "1"}
+paths:
+  /days:
+    get:
+      operationId: listDays
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string, format: date}}
+  /amounts:
+    get:
+      operationId: listAmounts
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: number, format: decimal}}
+components:
+  schemas:
+    Event:
+      type: object
+      properties:
+        # A field named like a type: datamodel-code-generator then imports the type under an alias.
+        date: {type: string, format: date}
+        later: {type: string, format: date}
+"""
+
+
+def test_list_responses_of_imported_types_read_right_in_the_client(tmp_path: Path) -> None:
+    spec = tmp_path / "roots.yaml"
+    spec.write_text(ROOT_TYPES_SPEC, encoding="utf-8")
+    package: Any = generate_and_import(tmp_path, spec, "roots_out")
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=["2024-02-29"] if "days" in request.url.path else [1.5])
+
+    with package.Client(
+        base_url="https://x.test", transport=httpx.MockTransport(handler)
+    ) as client:
+        assert [day.isoformat() for day in client.list_days()] == ["2024-02-29"]
+        assert [str(amount) for amount in client.list_amounts()] == ["1.5"]
+    result = mypy_strict(tmp_path / "roots_out")
+    assert result.returncode == 0, result.stdout + result.stderr
