@@ -316,6 +316,22 @@ def _is_text(node: ast.stmt) -> bool:
     )
 
 
+def _is_extra_annotation(node: ast.stmt) -> bool:
+    """How datamodel-code-generator types ``additionalProperties``: ``__annotations__`` set to
+    ``{"__pydantic_extra__": <type>}`` in the class body."""
+    return (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id == "__annotations__"
+        and isinstance(node.value, ast.Dict)
+        and all(
+            isinstance(key, ast.Constant) and key.value == "__pydantic_extra__"
+            for key in node.value.keys
+        )
+    )
+
+
 def _is_rebuild(node: ast.stmt, classes: set[str]) -> bool:
     """``Model.model_rebuild()``, which datamodel-code-generator writes for forward references."""
     if not (isinstance(node, ast.Expr) and isinstance(node.value, ast.Call)):
@@ -352,6 +368,11 @@ class _ModelShapes:
                 self.type_expr(statement.annotation, node.name)
                 if statement.value is not None:
                     self.value(statement.value, node.name)
+            elif _is_extra_annotation(statement):
+                # `__annotations__ = {"__pydantic_extra__": dict[str, T]}`: typed extra members.
+                assert isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Dict)
+                for item in statement.value.values:
+                    self.type_expr(item, node.name)
             elif (
                 isinstance(statement, ast.Assign)
                 and len(statement.targets) == 1

@@ -40,6 +40,13 @@ class Thing(BaseModel):
     tags: list[Literal["x", -1]] = ["x"]
 
 
+class Labels(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    __annotations__ = {
+        "__pydantic_extra__": dict[str, int],
+    }
+
+
 class Things(RootModel[list[Thing]]):
     root: list[Thing]
 
@@ -101,6 +108,10 @@ def test_every_module_refuses(snippet: str, why: str) -> None:
         ("@classmethod\nclass Y(BaseModel):\n    pass\n", "a decorated class"),
         ("class Y(BaseModel):\n    for i in []:\n        pass\n", "statements beyond fields"),
         ("class Y(BaseModel):\n    x: int = Field(**{})\n", "a ** argument"),
+        (
+            "class Y(BaseModel):\n    __annotations__ = {'x': print('hi')}\n",
+            "__annotations__ other than the typed extras",
+        ),
     ],
 )
 def test_a_models_module_refuses(addition: str, why: str) -> None:
