@@ -341,9 +341,15 @@ def test_list_responses_of_imported_types_read_right_in_the_client(tmp_path: Pat
 def test_typed_additional_properties_keep_their_type(tmp_path: Path) -> None:
     spec = models_spec(
         "Extras",
-        {"Labels": {"type": "object", "additionalProperties": {"type": "integer"}}},
+        {
+            "Labels": {
+                "type": "object",
+                "properties": {"name": {"type": "string"}},
+                "additionalProperties": {"type": "integer"},
+            }
+        },
     )
     package: Any = generate_and_import(tmp_path, write_spec(tmp_path, "extras", spec), "extras_out")
-    labels = package.models.Labels.model_validate({"a": 1, "b": 2})
-    assert labels.model_dump() == {"a": 1, "b": 2}
+    labels = package.models.Labels.model_validate({"name": "x", "a": 1, "b": 2})
+    assert labels.model_dump() == {"name": "x", "a": 1, "b": 2}
     assert mypy_strict(tmp_path / "extras_out").returncode == 0
