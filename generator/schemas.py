@@ -41,8 +41,7 @@ _IMPORTED_NAMES = frozenset(
         "time",
         "timedelta",
         "Decimal",
-        # What specgen's models template adds: the enum hook's `Self`, the bounded pattern check's.
-        "Self",
+        # What specgen's models template adds for the bounded pattern check.
         "Callable",
         "AfterValidator",
     }

@@ -264,8 +264,8 @@ def test_fields_named_like_builtin_types_keep_their_types(tmp_path: Path) -> Non
 
 
 def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: Path) -> None:
-    # An enum `C` with a member `C`, enum defaults, and a field named like another field's enum:
-    # each once made datamodel-code-generator's output fail mypy --strict.
+    # An enum `C` with a member `C`, enum defaults, enums named `Self` and `Typing`: each once made
+    # the generated models fail mypy --strict (found by the generation fuzzer).
     spec = models_spec(
         "Enums",
         {
@@ -276,6 +276,9 @@ def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: P
                     "level": {"type": "integer", "enum": [1, 2], "default": 2},
                     "c": {"type": "string", "enum": ["c"], "default": "c"},
                     "C": {"type": "string", "enum": ["C"]},
+                    # Inline enums named `Self` and `Typing`, one with a default member.
+                    "self": {"type": "integer", "enum": [1, 2], "default": 2},
+                    "typing": {"type": "string", "enum": ["a"]},
                 },
             }
         },
