@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -101,8 +102,13 @@ def generate_and_import(out_parent: Path, spec: Path, package: str = "gen") -> o
         sys.path.remove(str(out_parent))
 
 
-def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """Run the CLI the way a user does (``python -m generator``) and capture what it prints."""
+def specgen(
+    *args: str | Path, cwd: Path = ROOT, timeout: float = 300, memory: int | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the CLI the way a user does (``python -m generator``) and capture what it prints.
+
+    ``memory`` caps the run's address space (bytes), for tests of memory bombs.
+    """
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "generator", *map(str, args)],
@@ -110,5 +116,6 @@ def specgen(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
+        preexec_fn=None if memory is None else functools.partial(limit_memory, memory),
     )
