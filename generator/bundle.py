@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from generator import pointer as jp
+from generator.conform import count_values
 from generator.errors import SpecgenError
 from generator.loading import Document
 from generator.refs import LoadedSpec, RefError, Target
@@ -126,7 +127,8 @@ class _Inliner:
         total = 1
         for key, value, child_in_schema in _members(pointer, node, in_schema):
             if child_in_schema is None:
-                total += _count(value)
+                # Counting stops past the limit: a larger value is refused either way.
+                total += count_values(value, self.spec.limits.max_inlined_values + 1)
             else:
                 total += self.measure(document, jp.join(pointer, key), value, child_in_schema)
         return total
@@ -210,20 +212,6 @@ def _members(
             yield key, value, None
         else:
             yield key, value, in_schema or key == "schema"
-
-
-def _count(value: Any) -> int:
-    """How many values ``value`` holds, itself included."""
-    count = 0
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        count += 1
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return count
 
 
 def _rest(node: dict[str, Any]) -> dict[str, Any]:
