@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from generator.check import Checker, Verdict
 from generator.check_report import REPORTERS, Summary
 from generator.exchanges import parse_line
+from tests.check.credentials import CREDENTIAL_NAMES
 from tests.conftest import ROOT, SPECS
 
 MARK = "S3CR3T"
@@ -88,25 +89,6 @@ HOSTILE_CHARS = [
     "a",
     "Z",
     "0",
-]
-CREDENTIAL_NAMES = [
-    "api_key",
-    "apikey",
-    "key",
-    "token",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "client_secret",
-    "password",
-    "sig",
-    "signature",
-    "X-Amz-Signature",
-    "X-Amz-Credential",
-    "X-Amz-Security-Token",
-    "x-api-key",
-    "session_id",
-    "auth",
 ]
 ORDINARY_NAMES = ["id", "kind", "note", "user", "name", "q", "limit", "type", "items", "status"]
 

@@ -14,45 +14,10 @@ from generator.redaction import (
     is_credential_name,
     redact_url,
 )
+from tests.check.credentials import CREDENTIAL_NAMES
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        # query and OAuth names
-        "api_key",
-        "apikey",
-        "key",
-        "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
-        "client_secret",
-        "password",
-        "sig",
-        "signature",
-        # AWS pre-signed URLs
-        "X-Amz-Signature",
-        "X-Amz-Credential",
-        "X-Amz-Security-Token",
-        # headers
-        "Authorization",
-        "Proxy-Authorization",
-        "x-api-key",
-        "X-Auth-Token",
-        "Cookie",
-        # case, punctuation, percent-encoding, array and map forms
-        "ACCESS_TOKEN",
-        "Access-Token",
-        "accessToken",
-        "access%5Ftoken",
-        "api_key[]",
-        "token[0]",
-        "user[password]",
-        "session_id",
-        "privateKey",
-    ],
-)
+@pytest.mark.parametrize("name", CREDENTIAL_NAMES)
 def test_credential_like_names(name: str) -> None:
     assert is_credential_name(name)
 
