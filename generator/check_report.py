@@ -20,6 +20,7 @@ import markupsafe
 import orjson
 
 from generator.check import Problem, Verdict
+from generator.quoting import escape_unprintable
 from generator.render import default_templates
 
 
@@ -130,13 +131,6 @@ class JsonReporter:
 # -- shared: recorded text made safe to show ----------------------------------------------------------
 
 
-def _escape(char: str) -> str:
-    code = ord(char)
-    if code < 0x100:
-        return f"\\x{code:02x}"
-    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
-
-
 def clean_text(text: str) -> str:
     """``text`` with every non-printable character written as a visible escape (``\\x1b``).
 
@@ -147,11 +141,7 @@ def clean_text(text: str) -> str:
     in HTML they are parse errors or reorder what is shown. Replaced rather than dropped: a NUL in a
     recorded URL is itself worth seeing. Every report format writes recorded text through this.
     """
-    # The C-level isprintable() clears the usual string at once; only text that holds something
-    # to escape is walked character by character.
-    if text.isprintable():
-        return text
-    return "".join(char if char.isprintable() else _escape(char) for char in text)
+    return escape_unprintable(text)
 
 
 def _json_escape(char: str) -> str:

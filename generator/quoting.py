@@ -14,8 +14,11 @@ import textwrap
 _DOC_WIDTH = 92
 
 
-def _escape_unprintable(text: str, keep: str = "") -> str:
-    """``text`` with every non-printable character (but those in ``keep``) as a Python escape."""
+def escape_unprintable(text: str, keep: str = "") -> str:
+    """``text`` with every non-printable character (but those in ``keep``) as a Python escape.
+
+    The escapes are valid in a Python literal and readable in a report (``\\x1b``, ``\\u202e``).
+    """
     if text.isprintable():
         return text
     out: list[str] = []
@@ -72,7 +75,7 @@ def docstring(text: str, indent: int = 4) -> str:
             lines.extend(textwrap.wrap(" ".join(paragraph.split()), _DOC_WIDTH - indent) or [""])
     body = "\n".join(f"{pad}{line}" if line else "" for line in lines)
     body = body.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    body = _escape_unprintable(body, keep="\n")
+    body = escape_unprintable(body, keep="\n")
     if len(lines) == 1:
         single = body.strip()
         if single.endswith('"'):
