@@ -21,7 +21,7 @@ What it does, in one run and on the same exchanges:
      (spec, operation, status), $refs resolved through a ``referencing`` registry) on the same
      subset, ``orjson.loads`` of each line included;
    - ``jsonschema_rs`` alone: ``is_valid`` of the already parsed bodies with the validators
-     specgen compiles (``generator.conform``), over every exchange;
+     specgen compiles (``generator.check.conformance``), over every exchange;
    - ``orjson.loads`` alone over every line (the floor for anything that reads JSON Lines).
    For openapi-core, jsonschema and jsonschema-rs the specs are loaded and the validators built
    before the clock starts, and which operation an exchange is for is given (no routing); specgen's
@@ -144,7 +144,7 @@ def describe_mix(labels: Sequence[Label]) -> list[str]:
 
 def specgen_in_process(path: Path, report: str, jobs: int, labels: Sequence[Label]) -> Row:
     from generator import api
-    from generator.check_report import JsonReporter, Reporter, TextReporter
+    from generator.check.reports import JsonReporter, Reporter, TextReporter
 
     with open(os.devnull, "w", encoding="utf-8") as sink:
         reporter: Reporter = JsonReporter(sink) if report == "json" else TextReporter(sink)
@@ -340,8 +340,8 @@ def jsonschema_rs_row(path: Path, labels: Sequence[Label]) -> Row:
     """jsonschema-rs ``is_valid`` alone, with specgen's validators, on bodies parsed beforehand."""
     from importlib.metadata import version
 
-    from generator.conform import Conformance
-    from generator.refs import load_spec
+    from generator.check.conformance import Conformance
+    from generator.spec.refs import load_spec
 
     conformances = {name: Conformance(load_spec(SPEC_FOLDER / f"{name}.yaml")) for name in SPECS}
     validators = {}
@@ -416,7 +416,7 @@ def peak_rss(path: Path, jobs: int) -> tuple[int, float]:
 def profile(path: Path, count: int) -> list[str]:
     """The hotspots of an in-process, one-job run over the first ``count`` exchanges."""
     from generator import api
-    from generator.check_report import JsonReporter
+    from generator.check.reports import JsonReporter
 
     head = path.with_name(f"profile-{count}.jsonl")
     with path.open("rb") as source, head.open("wb") as target:

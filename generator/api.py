@@ -8,14 +8,14 @@ from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from generator.check import Checker, Limits, Verdict
-from generator.check_report import Reporter, Summary
-from generator.emit import Outcome, Output, Package
+from generator.check.checker import Checker, Limits, Verdict
+from generator.check.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
+from generator.check.reports import Reporter, Summary
 from generator.errors import LoadError, SpecgenError
-from generator.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
-from generator.findings import Finding
-from generator.loading import DEFAULT_LIMITS, SpecLimits
-from generator.refs import LoadedSpec, load_spec
+from generator.generate.emit import Outcome, Output, Package
+from generator.spec.loading import DEFAULT_LIMITS, SpecLimits
+from generator.spec.refs import LoadedSpec, load_spec
+from generator.validate.findings import Finding
 
 #: File names taken from a folder given as a target.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -74,9 +74,9 @@ def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport
 def validate_loaded(spec: LoadedSpec) -> list[Finding]:
     """Every finding for an already loaded spec, sorted by file and position."""
     # Imported here: openapi-spec-validator is slow to import and `check` does not need it.
-    from generator.conform import SchemaValidators
-    from generator.lint import lint
-    from generator.structure import check_structure, openapi_version
+    from generator.check.conformance import SchemaValidators
+    from generator.validate.lint import lint
+    from generator.validate.structure import check_structure, openapi_version
 
     findings = check_structure(spec)
     if openapi_version(spec) is not None:
@@ -136,10 +136,15 @@ def generate(
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
     rendered and formatted before the first file is touched.
     """
-    from generator.codegate import check_generated
-    from generator.ir import Api
-    from generator.parse import build_api
-    from generator.render import default_templates, environment, format_sources, render_package
+    from generator.generate.build import build_api
+    from generator.generate.codegate import check_generated
+    from generator.generate.ir import Api
+    from generator.generate.render import (
+        default_templates,
+        environment,
+        format_sources,
+        render_package,
+    )
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
@@ -310,8 +315,8 @@ def bundle(
 
     Specs are validated first; if any has errors, nothing is written.
     """
-    from generator.bundle import dumps, json_schema, openapi_bundle
-    from generator.emit import atomic_write
+    from generator.bundle.documents import dumps, json_schema, openapi_bundle
+    from generator.generate.emit import atomic_write
 
     loaded, reports = load_and_validate(targets, limits)
     result = BundleResult(reports)

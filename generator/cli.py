@@ -12,9 +12,10 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator import __version__, api, report
+from generator import __version__, api
 from generator.errors import SpecgenError, display_path, shown
-from generator.loading import SpecLimits
+from generator.spec.loading import SpecLimits
+from generator.validate import report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -111,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
     # Bounds on what one recorded exchange may cost (recordings are untrusted); see README.
-    from generator.check import Limits
+    from generator.check.checker import Limits
 
     defaults = Limits()
     for flag, default, meaning in (
@@ -179,7 +180,7 @@ def _print_news(reports: list[api.SpecReport]) -> bool:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from generator import diff
+    from generator.diff import compare as diff
 
     result = diff.diff(args.old, args.new, _limits(args))
     render = {"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}
@@ -188,8 +189,8 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from generator.check import Limits
-    from generator.check_report import REPORTERS
+    from generator.check.checker import Limits
+    from generator.check.reports import REPORTERS
 
     limits = Limits(
         args.max_errors_per_exchange, args.regex_limit, args.max_depth, args.max_record_bytes

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.conform import Conformance
-from generator.refs import LoadedSpec, load_spec
+from generator.check.conformance import Conformance
+from generator.spec.refs import LoadedSpec, load_spec
 from tests.limits import limit_memory
 
 ROOT = Path(__file__).resolve().parent.parent

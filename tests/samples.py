@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
-from generator import pointer as jp
-from generator.conform import Conformance
+from generator.check.conformance import Conformance
+from generator.spec import pointer as jp
 
 
 @dataclass(frozen=True)

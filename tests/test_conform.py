@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.conform import (
+from generator.check.conformance import (
     LISTED_VALUES,
     Conformance,
     ConformanceError,
@@ -16,8 +16,8 @@ from generator.conform import (
     UnknownOperation,
     check_response,
 )
-from generator.loading import Document
-from generator.refs import load_spec
+from generator.spec.loading import Document
+from generator.spec.refs import load_spec
 from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
 
 RESPONSES = """\

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.errors import LoadError
-from generator.loading import parse_document
+from generator.spec.loading import parse_document
 
 #: Pieces of text that have broken parsers, reports and path handling somewhere.
 FRAGMENTS = [

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from generator.errors import LoadError
-from generator.loading import DEFAULT_LIMITS, Position, SpecLimits, load_document, parse_document
+from generator.spec.loading import (
+    DEFAULT_LIMITS,
+    Position,
+    SpecLimits,
+    load_document,
+    parse_document,
+)
 from tests.bounded import bounded_specgen
 from tests.conftest import MINIMAL_SPEC, ROOT, specgen, write
 
@@ -105,7 +111,7 @@ def test_billion_laughs_fails_fast_before_expanding() -> None:
 def test_deep_nesting_is_refused_by_specgen_at_its_place(
     text: str, events: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator import loading
+    from generator.spec import loading
 
     if events == "pure-python":
         monkeypatch.setattr(loading, "_Events", loading._PyEvents)
@@ -146,7 +152,7 @@ def test_json_files_load_too(tmp_path: Path) -> None:
 
 
 def test_pure_python_and_libyaml_composers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator import loading
+    from generator.spec import loading
 
     text = (ROOT / "specs" / "anon.yaml").read_text()
     fast = parse_document(text, Path("anon.yaml"))
@@ -285,7 +291,7 @@ def test_yaml_numbers_beyond_a_double_are_refused_not_infinity(text: str) -> Non
 def test_a_lone_surrogate_escape_in_yaml_is_refused_and_a_pair_is_one_character(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from generator import loading
+    from generator.spec import loading
 
     # libyaml refuses surrogate escapes itself; PyYAML's pure-Python reader decodes them.
     monkeypatch.setattr(loading, "_Events", loading._PyEvents)

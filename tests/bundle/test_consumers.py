@@ -33,7 +33,7 @@ import jsonschema_rs
 import pytest
 import yaml
 
-from generator import pointer as jp
+from generator.spec import pointer as jp
 from tests.conftest import SPEC_NAMES, shipped_spec, specgen
 from tests.consumers import Run, openapi_generator, openapi_typescript, typecheck
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import Checker
-from generator.dask import check_bag, summarize
-from generator.exchanges import parse_line
+from generator.check.checker import Checker
+from generator.check.dask import check_bag, summarize
+from generator.check.exchanges import parse_line
 from tests.conftest import SPECS
 
 db = pytest.importorskip("dask.bag", reason="the dask extra is part of the test install")

@@ -25,9 +25,9 @@ from urllib.parse import quote
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import Checker, Verdict
-from generator.check_report import REPORTERS, Summary
-from generator.exchanges import parse_line
+from generator.check.checker import Checker, Verdict
+from generator.check.exchanges import parse_line
+from generator.check.reports import REPORTERS, Summary
 from tests.check.credentials import CREDENTIAL_NAMES
 from tests.conftest import ROOT, SPECS
 

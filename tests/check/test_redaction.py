@@ -1,4 +1,4 @@
-"""What counts as a credential, and how :mod:`generator.redaction` keeps credentials out of reports."""
+"""What counts as a credential, and how :mod:`generator.check.redaction` keeps credentials out of reports."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import base64
 
 import pytest
 
-from generator.redaction import (
+from generator.check.redaction import (
     REDACTED,
     Secrets,
     body_credentials,

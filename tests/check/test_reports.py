@@ -21,9 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import check_report
-from generator.check import Problem, Verdict
-from generator.check_report import (
+from generator.check import reports as check_report
+from generator.check.checker import Problem, Verdict
+from generator.check.reports import (
     REPORTERS,
     HtmlReporter,
     JunitReporter,

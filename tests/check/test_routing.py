@@ -1,6 +1,6 @@
-"""Which operation a recorded request lands on: :class:`generator.routing.Router` by example.
+"""Which operation a recorded request lands on: :class:`generator.check.routing.Router` by example.
 
-Small specs are written to ``tmp_path`` and loaded with :func:`generator.refs.load_spec`, the way
+Small specs are written to ``tmp_path`` and loaded with :func:`generator.spec.refs.load_spec`, the way
 ``specgen check`` loads them; the last tests route real URLs of the five shipped specs.
 """
 
@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.refs import LoadedSpec, load_spec
-from generator.routing import Route, Router
+from generator.check.routing import Route, Router
+from generator.spec.refs import LoadedSpec, load_spec
 from tests.conftest import SPEC_NAMES, SPECS
 
 JOBS = {

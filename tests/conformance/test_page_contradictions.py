@@ -7,8 +7,8 @@ cannot go stale silently. If a vendor fixes its page, these tests say which note
 
 from __future__ import annotations
 
-from generator import pointer as jp
 from generator.api import validate_spec
+from generator.spec import pointer as jp
 from tests.conftest import SPECS, shipped_conformance, shipped_spec
 
 

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 import pytest
 
-from generator import pointer as jp
-from generator.conform import iter_operations
+from generator.spec import pointer as jp
+from generator.spec.navigator import operations
 from tests.conftest import SAMPLES, SPEC_NAMES, shipped_conformance, shipped_spec
 from tests.samples import Sample, load_samples
 
@@ -83,7 +83,7 @@ def test_at_least_eight_negative_samples_per_api(api: str) -> None:
 def test_every_documented_response_has_samples(api: str) -> None:
     spec = shipped_spec(api)
     sampled = {(s.operation, s.status) for s in SAMPLES_BY_API if s.api == api}
-    for operation in iter_operations(spec):
+    for operation in operations(spec):
         responses = jp.resolve(operation.document.data, jp.join(operation.pointer, "responses"))
         for status, response in responses.items():
             if "content" in response:
@@ -112,7 +112,7 @@ def _response_constraints(api: str) -> set[str]:
     spec = shipped_spec(api)
     found: set[str] = set()
     stack: list[str] = []
-    for operation in iter_operations(spec):
+    for operation in operations(spec):
         responses = jp.resolve(operation.document.data, jp.join(operation.pointer, "responses"))
         for status, response in responses.items():
             for media in response.get("content", {}):

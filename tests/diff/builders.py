@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.diff import DiffReport, diff
+from generator.diff.compare import DiffReport, diff
 
 #: Where the default operation and its bodies are, as JSON pointers.
 OP = "/paths/~1jobs~1{jobId}/post"

@@ -9,9 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from generator import pointer as jp
-from generator.diff import Change, DiffReport, as_json, as_markdown, as_text, diff, exit_code
+from generator.diff.compare import (
+    Change,
+    DiffReport,
+    as_json,
+    as_markdown,
+    as_text,
+    diff,
+    exit_code,
+)
 from generator.errors import SpecgenError
+from generator.spec import pointer as jp
 from tests.conftest import SPEC_NAMES, SPECS
 from tests.diff.builders import JOB_ID, LIMIT, api, diff_of, json_body, request_schema
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.diff import diff
+from generator.diff.compare import diff
 from tests.diff.builders import (
     JOB_ID,
     OP,

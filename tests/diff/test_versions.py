@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff import diff, load_version
+from generator.diff.compare import diff, load_version
 from generator.errors import LoadError
 from tests.diff.builders import JOB_ID, OP, api, obj, returning_ref, summary, write
 

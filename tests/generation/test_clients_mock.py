@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from generated import alteryx, anon, elasticpath, sitehost
-from generator.render import RUFF_SETTINGS
+from generator.generate.render import RUFF_SETTINGS
 from tests.conftest import ROOT, generate_and_import
 
 JOB_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.codegate import GateError, check_module
+from generator.generate.codegate import GateError, check_module
 from tests.conftest import ROOT, specgen, write
 
 MODEL_OK = '''"""Models."""

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.api import generate
-from generator.emit import MANIFEST
+from generator.generate.emit import MANIFEST
 from tests.conftest import MINIMAL_SPEC, ROOT, SPEC_NAMES, specgen, write
 
 GENERATED = ROOT / "generated"

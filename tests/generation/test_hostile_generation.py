@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from generator.api import generate
-from generator.codegate import check_module
+from generator.generate.codegate import check_module
 from tests.generation.packages import run_in, write_spec
 
 CANARY = "CANARY"

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 
 from generator.api import generate
-from generator.ir import NamedSchema, Source
-from generator.model_input import SCHEMA_KEYWORDS, prepare
+from generator.generate.ir import NamedSchema, Source
+from generator.generate.model_input import SCHEMA_KEYWORDS, prepare
 from tests.conftest import generate_and_import
 from tests.generation.packages import models_spec, mypy_strict, run_in, write_spec
 from tests.servers import counting_server

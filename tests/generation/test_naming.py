@@ -6,7 +6,7 @@ import keyword
 
 import pytest
 
-from generator.naming import Scope, class_name, constant, identifier, snake_case
+from generator.generate.naming import Scope, class_name, constant, identifier, snake_case
 
 
 @pytest.mark.parametrize(

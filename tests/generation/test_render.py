@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from generator.ir import UrlPart
-from generator.render import docstring, join_expr, pystr, status_condition
+from generator.generate.ir import UrlPart
+from generator.generate.render import docstring, join_expr, pystr, status_condition
 
 HOSTILE = 'ends with a quote" and """triple quotes"""; \\ backslash \\n {braces} \x00 nul'
 

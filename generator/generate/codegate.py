@@ -1,9 +1,9 @@
 """The structural gate every generated module passes before it is written.
 
-Spec text is quoted by :mod:`generator.quoting` and names come from :mod:`generator.naming`, so a spec
+Spec text is quoted by :mod:`generator.quoting` and names come from :mod:`generator.generate.naming`, so a spec
 should never be able to add code. This gate does not trust that: it parses each generated module and
 refuses it when it holds anything outside the allowlist below, which is the whole of what specgen's
-templates and datamodel-code-generator (fed by :mod:`generator.model_input`) legitimately write.
+templates and datamodel-code-generator (fed by :mod:`generator.generate.model_input`) legitimately write.
 
 Every module:
   - only printable characters and newlines (no bidi controls, no line separators, no NUL);
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import SpecgenError
-from generator.ir import Api
+from generator.generate.ir import Api
 
 #: Modules generated code may import (``None`` in a relative import is the package itself).
 ALLOWED_IMPORTS = frozenset(
@@ -89,7 +89,7 @@ SAFE_DUNDERS = frozenset({"__name__", "__new__", "__init__"})
 #: Calls a models module may make: pydantic's and the standard library's constructors.
 MODEL_CONSTRUCTORS = frozenset(
     {"Field", "ConfigDict", "AliasChoices", "AliasPath", "StringConstraints", "Decimal"}
-    | {"AfterValidator", "_pattern"}  # bounded pattern checks (generator/patterns.py)
+    | {"AfterValidator", "_pattern"}  # bounded pattern checks (generator/generate/patterns.py)
 )
 #: Names a models module may use in annotations and bases besides its own classes.
 MODEL_TYPE_NAMES = frozenset(

@@ -4,7 +4,7 @@
 (operation, status, media type) on first use, and turns a recorded exchange into a :class:`Verdict`
 with every problem located: the JSON pointer into the body, the schema keyword, and where that keyword
 is written in the spec. It pickles as the list of spec files it was built from, so it can be shipped
-to worker processes or a distributed engine (see :mod:`generator.dask`) and rebuilt there.
+to worker processes or a distributed engine (see :mod:`generator.check.dask`) and rebuilt there.
 """
 
 from __future__ import annotations
@@ -18,23 +18,23 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from generator import pointer as jp
-from generator.conform import (
+from generator.check.conformance import (
     DEFAULT_MAX_VIOLATIONS,
     DEFAULT_REGEX_LIMIT,
     LISTED_VALUES,
     Conformance,
     ConformanceError,
-    Operation,
     Violation,
     ViolationList,
-    media_type_key,
-    operation_parameters,
 )
-from generator.errors import display_path
-from generator.exchanges import DEFAULT_MAX_RECORD_BYTES, Exchange, Record, Unreadable, parse_line
-from generator.loading import Document
-from generator.redaction import (
+from generator.check.exchanges import (
+    DEFAULT_MAX_RECORD_BYTES,
+    Exchange,
+    Record,
+    Unreadable,
+    parse_line,
+)
+from generator.check.redaction import (
     REDACTED,
     Secrets,
     body_credentials,
@@ -42,8 +42,12 @@ from generator.redaction import (
     is_credential_name,
     redact_url,
 )
-from generator.refs import LoadedSpec, RefError, load_spec
-from generator.routing import Route, Router
+from generator.check.routing import Route, Router
+from generator.errors import display_path
+from generator.spec import pointer as jp
+from generator.spec.loading import Document
+from generator.spec.navigator import Operation, media_type_key, operation_parameters
+from generator.spec.refs import LoadedSpec, RefError, load_spec
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
 
@@ -226,7 +230,7 @@ class Checker:
         return secrets
 
     def redact(self, url: str) -> str:
-        """``url`` with its credentials replaced (see :func:`generator.redaction.redact_url`)."""
+        """``url`` with its credentials replaced (see :func:`generator.check.redaction.redact_url`)."""
         return redact_url(url, self.secret_names)
 
     def _finish(self, problems: list[Problem], secrets: Secrets) -> list[Problem]:

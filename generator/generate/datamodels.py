@@ -1,6 +1,6 @@
 """Pydantic v2 models from named schemas, by datamodel-code-generator used as a library.
 
-The schemas arrive already named and self-contained (see :mod:`generator.schemas`), so the class
+The schemas arrive already named and self-contained (see :mod:`generator.generate.schemas`), so the class
 names in the output are the ones the client templates refer to; this module checks that they are.
 Enums are generated from specgen's own ``Enum.jinja2`` template, which makes them open: a value the
 server adds later parses as a pseudo-member instead of failing the whole response.
@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import SpecgenError
-from generator.ir import NamedSchema
-from generator.model_input import prepare, restore_text
-from generator.patterns import bound_patterns
+from generator.generate.ir import NamedSchema
+from generator.generate.model_input import prepare, restore_text
+from generator.generate.patterns import bound_patterns
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class ModelsModule:
     #: The module's imports, and the rest: specgen's pattern helper goes between them.
     imports: str
     body: str
-    #: Whether a field's pattern is checked by the bounded helper (see :mod:`generator.patterns`).
+    #: Whether a field's pattern is checked by the bounded helper (see :mod:`generator.generate.patterns`).
     bounded_patterns: bool
     classes: frozenset[str]
     #: For each ``RootModel`` class, the annotation of its ``root`` with model names qualified by

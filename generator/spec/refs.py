@@ -17,10 +17,10 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
-from generator import pointer as jp
 from generator.errors import LoadError, display_path
-from generator.findings import Finding, Severity
-from generator.loading import DEFAULT_LIMITS, Document, Position, SpecLimits, load_document
+from generator.spec import pointer as jp
+from generator.spec.loading import DEFAULT_LIMITS, Document, Position, SpecLimits, load_document
+from generator.validate.findings import Finding, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: Keys whose values are literal data, never spec structure: a "$ref" inside them is just text.

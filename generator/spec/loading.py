@@ -30,8 +30,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from generator import pointer as jp
 from generator.errors import LoadError
+from generator.spec import pointer as jp
 
 
 @dataclass(frozen=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator import pointer as jp
-from generator.conform import iter_operations
-from generator.dialect import is_openapi_30, oas30_to_2020_12
-from generator.ir import NamedSchema, Source
-from generator.loading import Document
-from generator.naming import Scope, class_name
-from generator.refs import LoadedSpec, RefError, Target
+from generator.generate.ir import NamedSchema, Source
+from generator.generate.naming import Scope, class_name
+from generator.spec import pointer as jp
+from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.loading import Document
+from generator.spec.navigator import operations
+from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Names the generated models module imports; a schema may not take them.
 _IMPORTED_NAMES = frozenset(
@@ -130,7 +130,7 @@ BodyKey = tuple[str, str]  # (operationId, status or "request")
 def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, tuple[str, str]]:
     """Model class and media type for each JSON request and response body, by (operation, status)."""
     names: dict[BodyKey, tuple[str, str]] = {}
-    for op in iter_operations(spec):
+    for op in operations(spec):
         base = class_name(op.operation_id)
         for status, response in operation_responses(spec, op.document, op.pointer):
             found = json_body_schema(spec, response.document, response.pointer)

@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from generator.conform import Operation, iter_operations
-from generator.refs import LoadedSpec
+from generator.spec.navigator import Operation, operations
+from generator.spec.refs import LoadedSpec
 
 _VARIABLE = re.compile(r"\{([^{}]+)\}")
 #: An explicit default port says nothing: ``https://host:443/x`` is ``https://host/x``.
@@ -51,7 +51,7 @@ class Router:
         self.specs = list(specs)
         servers: list[_Server] = []
         for index, spec in enumerate(self.specs):
-            paths = _PathTable(iter_operations(spec))
+            paths = _PathTable(operations(spec))
             for server in spec.data.get("servers") or [{"url": "/"}]:
                 servers.append(_Server.build(index, server, paths))
         servers.sort(key=lambda s: -s.literal)

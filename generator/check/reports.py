@@ -19,9 +19,9 @@ import jinja2
 import markupsafe
 import orjson
 
-from generator.check import Problem, Verdict
+from generator.check.checker import Problem, Verdict
+from generator.generate.render import default_templates
 from generator.quoting import escape_unprintable
-from generator.render import default_templates
 
 
 @dataclass

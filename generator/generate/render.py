@@ -1,6 +1,6 @@
 """Render the intermediate representation through Jinja templates into formatted Python source.
 
-Templates see an :class:`~generator.ir.Api` and the helpers below, nothing else. Spec-derived text
+Templates see an :class:`~generator.generate.ir.Api` and the helpers below, nothing else. Spec-derived text
 reaches the code only through :mod:`generator.quoting` (literals and docstrings), so nothing
 a spec says can break out of a string. The result is formatted by ruff with fixed settings, so the
 output is the same whatever configuration the machine or the user has.
@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from generator.errors import SpecgenError
-from generator.ir import Api, Operation, Server, UrlPart
+from generator.generate.ir import Api, Operation, Server, UrlPart
 from generator.quoting import docstring, pystr
 
 #: ruff settings for generated code, independent of any configuration file around the output.
@@ -30,7 +30,7 @@ _DOC_WIDTH = 92
 
 def default_templates() -> Path:
     """The templates shipped with specgen: ``templates/`` of the checkout, or the installed copy."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     # An installed wheel places them inside the package, as ``generator/templates`` (see
     # pyproject.toml); a checkout (or an editable install) keeps them at the repository root.
     for candidate in (package / "templates", package.parent / "templates"):

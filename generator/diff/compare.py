@@ -123,12 +123,12 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from generator import pointer as jp
-from generator.conform import operation_parameters
-from generator.dialect import is_openapi_30, oas30_to_2020_12
 from generator.errors import LoadError, SpecgenError, json_shown, shown
-from generator.loading import DEFAULT_LIMITS, Document, SpecLimits, load_document
-from generator.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
+from generator.spec import pointer as jp
+from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.loading import DEFAULT_LIMITS, Document, SpecLimits, load_document
+from generator.spec.navigator import operation_parameters
+from generator.spec.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
 
 #: Every kind of change and whether it breaks an existing client (see the module docstring).
 RULES: dict[str, bool] = {
@@ -1127,7 +1127,7 @@ def _ends(draft: _Draft) -> tuple[Target | None, Target | None]:
 def _operations(spec: LoadedSpec) -> dict[tuple[str, str], _Operation]:
     """Operations by (method, path template with variables unnamed), in file order.
 
-    Unlike :func:`generator.conform.iter_operations` this keeps operations without an operationId,
+    Unlike :func:`generator.check.conformance.operations` this keeps operations without an operationId,
     so adding one reads as a changed operationId rather than an added operation.
     """
     found: dict[tuple[str, str], _Operation] = {}

@@ -8,7 +8,6 @@ keyword is written in the spec (file, line and column), so a reader can go strai
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,11 @@ from urllib.parse import quote, urlsplit
 
 import jsonschema_rs
 
-from generator import pointer as jp
-from generator.dialect import is_openapi_30, oas30_to_2020_12
-from generator.loading import Document
-from generator.refs import LoadedSpec, RefError, Target
+from generator.spec import pointer as jp
+from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.loading import Document
+from generator.spec.navigator import media_type_key, operations, response_key
+from generator.spec.refs import LoadedSpec, RefError
 
 #: Backtracking steps a ``pattern`` may take on one value before it is reported as not checked.
 #: Patterns the regex crate runs (no look-around, no back-reference) are linear whatever this is;
@@ -35,8 +35,6 @@ LISTED_VALUES = 20_000
 
 #: Characters left as they are in a JSON pointer used as a URI fragment.
 _FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_STATUS_RANGE = re.compile(r"^[1-5]XX$")
 
 
 class ConformanceError(Exception):
@@ -93,17 +91,6 @@ class ViolationList(list[Violation]):
     def truncated(self) -> bool:
         """Whether violations exist beyond those listed."""
         return self.more != 0
-
-
-@dataclass(frozen=True)
-class Operation:
-    """Where an operation is written: its document, pointer, path template and method."""
-
-    operation_id: str
-    document: Document
-    pointer: str
-    path: str
-    method: str
 
 
 class SchemaValidators:
@@ -255,78 +242,13 @@ def _too_deep(exc: BaseException) -> ConformanceError:
     return ConformanceError(f"the payload nests too deeply to be checked ({type(exc).__name__})")
 
 
-def iter_operations(spec: LoadedSpec) -> list[Operation]:
-    """Every operation of the spec with an operationId, in file order; path items may be ``$ref``s."""
-    found: list[Operation] = []
-    paths = spec.data.get("paths")
-    if not isinstance(paths, dict):
-        return found
-    for path, item in paths.items():
-        try:
-            target = spec.deref(spec.root, jp.join("/paths", path))
-        except RefError:
-            continue
-        item = target.value
-        if not isinstance(item, dict):
-            continue
-        for method in _HTTP_METHODS:
-            operation = item.get(method)
-            if isinstance(operation, dict) and isinstance(operation.get("operationId"), str):
-                found.append(
-                    Operation(
-                        operation["operationId"],
-                        target.document,
-                        jp.join(target.pointer, method),
-                        path,
-                        method,
-                    )
-                )
-    return found
-
-
-def operation_parameters(
-    spec: LoadedSpec, doc: Document, op_pointer: str
-) -> dict[tuple[str, str], Target]:
-    """The parameters in force for an operation, by (in, name); operation-level ones win."""
-    params: dict[tuple[str, str], Target] = {}
-    for pointer in (
-        jp.join(jp.parent(op_pointer), "parameters"),
-        jp.join(op_pointer, "parameters"),
-    ):
-        try:
-            listed = jp.resolve(doc.data, pointer)
-        except LookupError:
-            continue
-        if not isinstance(listed, list):
-            continue
-        for index in range(len(listed)):
-            try:
-                param = spec.deref(doc, f"{pointer}/{index}")
-            except RefError:
-                continue
-            value = param.value
-            if isinstance(value, dict) and isinstance(value.get("name"), str):
-                params[(str(value.get("in")), value["name"])] = param
-    return params
-
-
-def media_type_key(content: dict[str, Any], media_type: str) -> str | None:
-    """The key of ``content`` that serves ``media_type``: exact, then ``type/*``, then ``*/*``."""
-    wanted = media_type.split(";", 1)[0].strip().lower()
-    by_essence = {key.split(";", 1)[0].strip().lower(): key for key in content}
-    for candidate in (wanted, wanted.split("/", 1)[0] + "/*", "*/*"):
-        if candidate in by_essence:
-            return by_essence[candidate]
-    return None
-
-
 class Conformance:
     """Checks response payloads against one spec; validators are compiled once and reused."""
 
     def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
         self.spec = spec
         self.schemas = SchemaValidators(spec, regex_limit)
-        self.operations = {op.operation_id: op for op in iter_operations(spec)}
+        self.operations = {op.operation_id: op for op in operations(spec)}
         self._schema_for: dict[tuple[str, str, str], tuple[Document, str] | None] = {}
 
     def check_response(
@@ -362,7 +284,7 @@ class Conformance:
             )
         responses_pointer = jp.join(operation.pointer, "responses")
         responses = jp.resolve(operation.document.data, responses_pointer)
-        status_key = _status_key(responses if isinstance(responses, dict) else {}, status)
+        status_key = response_key(responses if isinstance(responses, dict) else {}, status)
         if status_key is None:
             declared = ", ".join(responses) if isinstance(responses, dict) else "none"
             raise UndeclaredStatus(
@@ -385,17 +307,6 @@ class Conformance:
         if not isinstance(media, dict) or "schema" not in media:
             return None
         return response.document, jp.join(response.pointer, "content", media_key, "schema")
-
-
-def _status_key(responses: dict[str, Any], status: str) -> str | None:
-    if status in responses:
-        return status
-    if status.isdigit():
-        ranged = f"{status[0]}XX"
-        for key in responses:
-            if key.upper() == ranged and _STATUS_RANGE.match(key.upper()):
-                return key
-    return "default" if "default" in responses else None
 
 
 def check_response(

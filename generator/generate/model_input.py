@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import SpecgenError
-from generator.ir import NamedSchema
-from generator.naming import Scope, constant, snake_case
+from generator.generate.ir import NamedSchema
+from generator.generate.naming import Scope, constant, snake_case
 from generator.quoting import docstring, pystr
 
 REF_PREFIX = "#/components/schemas/"

@@ -19,12 +19,12 @@ from typing import Any
 
 import yaml
 
-from generator import pointer as jp
-from generator.conform import count_values
+from generator.check.conformance import count_values
 from generator.errors import SpecgenError
-from generator.loading import Document
-from generator.refs import LoadedSpec, RefError, Target
-from generator.schemas import SchemaCollector, name_bodies
+from generator.generate.schemas import SchemaCollector, name_bodies
+from generator.spec import pointer as jp
+from generator.spec.loading import Document
+from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Keywords that mean something to OpenAPI only; JSON Schema consumers would reject or misread them.
 _OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "nullable"})

@@ -11,11 +11,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator import pointer as jp
-from generator.conform import ConformanceError, SchemaValidators, Violation, operation_parameters
-from generator.findings import Finding, Severity
-from generator.loading import Document
-from generator.refs import LoadedSpec, RefError, Target
+from generator.check.conformance import ConformanceError, SchemaValidators, Violation
+from generator.spec import pointer as jp
+from generator.spec.loading import Document
+from generator.spec.navigator import operation_parameters
+from generator.spec.refs import LoadedSpec, RefError, Target
+from generator.validate.findings import Finding, Severity
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
 ACKNOWLEDGE = "x-specgen-acknowledge"

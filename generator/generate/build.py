@@ -1,6 +1,6 @@
 """From a validated spec to the intermediate representation the templates render.
 
-All decisions about generated code are made here, in Python: names (through :mod:`generator.naming`),
+All decisions about generated code are made here, in Python: names (through :mod:`generator.generate.naming`),
 types of parameters, which model each response parses into, how credentials are sent. The templates
 then only lay the result out.
 """
@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from generator import pointer as jp
-from generator.conform import iter_operations, operation_parameters
-from generator.datamodels import ModelsModule, generate_models
-from generator.ir import (
+from generator.generate.datamodels import ModelsModule, generate_models
+from generator.generate.ir import (
     Api,
     AuthKind,
     Operation,
@@ -30,10 +28,12 @@ from generator.ir import (
     Source,
     UrlPart,
 )
-from generator.loading import Document
-from generator.naming import Scope, identifier
-from generator.refs import LoadedSpec
-from generator.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
+from generator.generate.naming import Scope, identifier
+from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
+from generator.spec import pointer as jp
+from generator.spec.loading import Document
+from generator.spec.navigator import operation_parameters, operations
+from generator.spec.refs import LoadedSpec
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
@@ -222,7 +222,7 @@ def _operations(
     method_scope = Scope(_RESERVED_METHODS)
     known_schemes = {scheme.name for scheme in schemes}
     result = []
-    for op in iter_operations(spec):
+    for op in operations(spec):
         operation = jp.resolve(op.document.data, op.pointer)
         parameters, body = _signature(
             spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models

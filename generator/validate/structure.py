@@ -22,9 +22,9 @@ from openapi_spec_validator.validation.exceptions import (
     UnresolvableParameterError,
 )
 
-from generator import pointer as jp
-from generator.findings import Finding, Severity
-from generator.refs import LoadedSpec
+from generator.spec import pointer as jp
+from generator.spec.refs import LoadedSpec
+from generator.validate.findings import Finding, Severity
 
 _VALIDATORS: dict[str, Any] = {
     "3.0": OpenAPIV30SpecValidator,

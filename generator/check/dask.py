@@ -1,12 +1,12 @@
 """specgen's checking core on Dask, for logs that outgrow one machine (optional: ``specgen[dask]``).
 
-The core is a plain function of picklable values: a :class:`~generator.check.Checker` travels to the
+The core is a plain function of picklable values: a :class:`~generator.check.checker.Checker` travels to the
 workers as the list of its spec files and is built there once per process. Lines may be JSON text
 (``dask.bag.read_text("s3://logs/*.jsonl")``) or ``(source, text)`` pairs that name where each came
 from::
 
     import dask.bag as db
-    from generator.dask import check_bag, summarize
+    from generator.check.dask import check_bag, summarize
 
     verdicts = check_bag(db.read_text("traffic/*.jsonl"), ["specs/anon.yaml"])
     print(summarize(verdicts).line())
@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.check import Checker, Limits, Verdict
-from generator.check_report import Summary
-from generator.exchanges import parse_line
+from generator.check.checker import Checker, Limits, Verdict
+from generator.check.exchanges import parse_line
+from generator.check.reports import Summary
 
 
 def check_partition(lines: Iterable[Any], checker: Checker) -> list[Verdict]:
@@ -41,7 +41,7 @@ def check_bag(
     ignore_unmatched: bool = False,
     limits: Limits | None = None,
 ) -> Any:
-    """A ``dask.bag.Bag`` of :class:`~generator.check.Verdict` for a bag of JSON lines."""
+    """A ``dask.bag.Bag`` of :class:`~generator.check.checker.Verdict` for a bag of JSON lines."""
     checker = Checker([Path(p) for p in specs], ignore_unmatched, limits or Limits())
     return lines.map_partitions(check_partition, checker)
 

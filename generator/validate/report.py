@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.api import SpecReport
 from generator.errors import display_path, json_shown, shown
-from generator.findings import Finding, Severity
+from generator.validate.findings import Finding, Severity
 
 
 def finding_line(finding: Finding) -> str:

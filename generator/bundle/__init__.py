@@ -1,0 +1,1 @@
+"""``specgen bundle``: single-file documents of a spec for other generators."""

@@ -1,0 +1,1 @@
+"""``specgen check``: recorded exchanges, routing, conformance, runners and reports."""

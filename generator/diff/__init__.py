@@ -1,0 +1,1 @@
+"""``specgen diff``: what changed between two versions of a spec, and what breaks clients."""

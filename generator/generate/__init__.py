@@ -1,0 +1,1 @@
+"""``specgen generate``: schemas, names, the intermediate representation, models, rendering, the gate, writing."""

@@ -1,0 +1,1 @@
+"""Reading specs: the one layer that walks a raw OpenAPI document."""
