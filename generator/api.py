@@ -11,6 +11,9 @@ from pathlib import Path
 from generator.check.checker import Checker, Limits, Verdict
 from generator.check.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
 from generator.check.reports import Reporter, Summary
+from generator.diff.compare import diff_specs
+from generator.diff.revisions import load_version
+from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome, Output, Package
 from generator.spec.loading import DEFAULT_LIMITS, SpecLimits
@@ -330,3 +333,14 @@ def bundle(
         atomic_write(path, text)
         result.written.append(path)
     return result
+
+
+def diff(old_ref: str, new_ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> DiffReport:
+    """Every change from one version of a spec to another, each classified breaking or not.
+
+    Each of ``old_ref`` and ``new_ref`` is a spec file, or ``PATH@REV`` to read it (and the files
+    its ``$ref``s reach) from a git revision; the report names the versions as given. Raises
+    :class:`LoadError` for a version that cannot be read.
+    """
+    old, new = load_version(old_ref, limits), load_version(new_ref, limits)
+    return diff_specs(old, new, old_ref, new_ref)

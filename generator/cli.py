@@ -180,12 +180,13 @@ def _print_news(reports: list[api.SpecReport]) -> bool:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from generator.diff import compare as diff
+    from generator.diff import render
 
-    result = diff.diff(args.old, args.new, _limits(args))
-    render = {"text": diff.as_text, "json": diff.as_json, "markdown": diff.as_markdown}
-    print(render[args.format](result))
-    return diff.exit_code(result, args.fail_on)
+    result = api.diff(args.old, args.new, _limits(args))
+    write = {"text": render.as_text, "json": render.as_json, "markdown": render.as_markdown}
+    print(write[args.format](result))
+    # The exit-code policy is the command line's: the report only says which changes break.
+    return EXIT_FINDINGS if args.fail_on == "breaking" and result.breaking else EXIT_OK
 
 
 def run_check(args: argparse.Namespace) -> int:

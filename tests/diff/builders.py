@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from generator.diff.compare import DiffReport, diff
+import generator.api
+from generator.diff.rules import DiffReport
 
 #: Where the default operation and its bodies are, as JSON pointers.
 OP = "/paths/~1jobs~1{jobId}/post"
@@ -146,7 +147,9 @@ def write(folder: Path, name: str, spec: dict[str, Any] | str) -> Path:
 
 def diff_of(folder: Path, old: dict[str, Any] | str, new: dict[str, Any] | str) -> DiffReport:
     """Write both versions into ``folder`` and diff them."""
-    return diff(str(write(folder, "old.yaml", old)), str(write(folder, "new.yaml", new)))
+    return generator.api.diff(
+        str(write(folder, "old.yaml", old)), str(write(folder, "new.yaml", new))
+    )
 
 
 def summary(report: DiffReport) -> list[tuple[str, bool, str | None, str | None]]:

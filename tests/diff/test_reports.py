@@ -9,19 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff.compare import (
-    Change,
-    DiffReport,
-    as_json,
-    as_markdown,
-    as_text,
-    diff,
-    exit_code,
-)
-from generator.errors import SpecgenError
+import generator.api
+from generator.cli import main
+from generator.diff.render import as_json, as_markdown, as_text
+from generator.diff.rules import Change, DiffReport
 from generator.spec import pointer as jp
 from tests.conftest import SPEC_NAMES, SPECS
-from tests.diff.builders import JOB_ID, LIMIT, api, diff_of, json_body, request_schema
+from tests.diff.builders import JOB_ID, LIMIT, api, diff_of, json_body, request_schema, write
 
 QUERY_MODE = {"name": "mode", "in": "query", "schema": {"type": "string"}}
 
@@ -35,7 +29,7 @@ def mixed(tmp_path: Path) -> DiffReport:
 @pytest.mark.parametrize("name", SPEC_NAMES)
 def test_a_shipped_spec_against_itself_has_no_changes(name: str) -> None:
     path = str(SPECS / f"{name}.yaml")
-    assert diff(path, path).changes == []
+    assert generator.api.diff(path, path).changes == []
 
 
 def test_the_order_is_the_same_on_every_run(tmp_path: Path) -> None:
@@ -108,13 +102,20 @@ def test_markdown_cells_cannot_break_the_table() -> None:
     )
 
 
-def test_exit_code_fails_only_on_breaking_changes_when_asked(mixed: DiffReport) -> None:
-    harmless = DiffReport(mixed.old, mixed.new, [c for c in mixed.changes if not c.breaking])
-    assert exit_code(mixed, "breaking") == 1
-    assert exit_code(mixed, None) == 0
-    assert exit_code(harmless, "breaking") == 0
-    with pytest.raises(SpecgenError, match="--fail-on takes 'breaking'"):
-        exit_code(mixed, "everything")
+def test_fail_on_breaking_exits_1_only_when_a_change_breaks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old = str(write(tmp_path, "old.yaml", api()))
+    limit_removed = str(write(tmp_path, "breaking.yaml", api(params=[JOB_ID, QUERY_MODE])))
+    mode_added = str(write(tmp_path, "harmless.yaml", api(params=[JOB_ID, LIMIT, QUERY_MODE])))
+    assert main(["diff", old, limit_removed, "--fail-on", "breaking"]) == 1
+    assert capsys.readouterr().out.endswith("2 change(s), 1 breaking\n")
+    assert main(["diff", old, limit_removed]) == 0
+    assert main(["diff", old, mode_added, "--fail-on", "breaking"]) == 0
+    assert capsys.readouterr().out.endswith("1 change(s), 0 breaking\n")
+    with pytest.raises(SystemExit) as usage:
+        main(["diff", old, limit_removed, "--fail-on", "everything"])
+    assert usage.value.code == 2
 
 
 def test_breaking_lists_the_breaking_changes(mixed: DiffReport) -> None:

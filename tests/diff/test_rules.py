@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from generator.diff.compare import RULES
+from generator.diff.rules import RULES
 from tests.diff.builders import (
     JOB_ID,
     LIMIT,
@@ -538,10 +538,10 @@ def test_identical_specs_have_no_changes(tmp_path: Path) -> None:
 def test_the_module_docstring_documents_every_rule_as_classified() -> None:
     import re
 
-    import generator.diff.compare
+    import generator.diff.rules
 
     documented: dict[str, bool] = {}
-    for line in (generator.diff.compare.__doc__ or "").splitlines():
+    for line in (generator.diff.rules.__doc__ or "").splitlines():
         if match := re.match(r"^([a-z-]+)\s+(yes|no|--)\s+(yes|no|--)(?:\s|$)", line):
             rule, request, response = match.groups()  # a schema rule, by direction
             scopes = ["request-property"] + (["parameter"] if rule in SCHEMA_BREAKING else [])

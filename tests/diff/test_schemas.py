@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from generator.diff.compare import diff
+import generator.api
 from tests.diff.builders import (
     JOB_ID,
     OP,
@@ -128,7 +128,7 @@ def test_a_schema_in_another_file_is_named_by_file_and_pointer(tmp_path: Path) -
     spec = returning({"$ref": "schemas/job.yaml#/Job"})
     write(tmp_path / "old", "schemas/job.yaml", {"Job": obj(id={"type": "string"})})
     write(tmp_path / "new", "schemas/job.yaml", {"Job": obj(id={"type": "integer"})})
-    report = diff(
+    report = generator.api.diff(
         str(write(tmp_path / "old", "api.yaml", spec)),
         str(write(tmp_path / "new", "api.yaml", spec)),
     )

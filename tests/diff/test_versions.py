@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.diff.compare import diff, load_version
+import generator.api
+from generator.diff.revisions import load_version
 from generator.errors import LoadError
 from tests.diff.builders import JOB_ID, OP, api, obj, returning_ref, summary, write
 
@@ -42,7 +43,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_revision_against_the_working_file(repo: Path) -> None:
     write(repo, "specs/api.yaml", api(params=[JOB_ID]))
-    report = diff("specs/api.yaml@HEAD", "specs/api.yaml")
+    report = generator.api.diff("specs/api.yaml@HEAD", "specs/api.yaml")
     assert (report.old, report.new) == ("specs/api.yaml@HEAD", "specs/api.yaml")
     assert summary(report) == [("parameter-removed", True, f"{OP}/parameters/1", None)]
 
@@ -53,7 +54,7 @@ def test_absolute_paths_and_relative_revisions(
     write(repo, "specs/api.yaml", api(operation_id="patchJob"))
     commit(repo, "rename the operation")
     monkeypatch.chdir(tmp_path)  # outside the repository: the repository is found from the file
-    report = diff(f"{repo}/specs/api.yaml@HEAD~1", f"{repo}/specs/api.yaml@HEAD")
+    report = generator.api.diff(f"{repo}/specs/api.yaml@HEAD~1", f"{repo}/specs/api.yaml@HEAD")
     assert [c.kind for c in report.changes] == ["operation-id-changed"]
 
 
@@ -66,13 +67,13 @@ def test_referenced_files_are_read_from_the_same_revision(repo: Path) -> None:
     # The working tree holds yet another version: neither side may read it.
     write(repo, "specs/schemas/job.yaml", {"Job": obj(id={"type": "boolean"})})
 
-    report = diff("specs/api.yaml@HEAD~1", "specs/api.yaml@HEAD")
+    report = generator.api.diff("specs/api.yaml@HEAD~1", "specs/api.yaml@HEAD")
     pointer = "schemas/job.yaml#/Job/properties/id/type"
     assert summary(report) == [("response-property-type-changed", True, pointer, pointer)]
     assert "from string to integer" in report.changes[0].message
     assert (
         "from integer to boolean"
-        in diff("specs/api.yaml@HEAD", "specs/api.yaml").changes[0].message
+        in generator.api.diff("specs/api.yaml@HEAD", "specs/api.yaml").changes[0].message
     )
 
 
@@ -112,7 +113,7 @@ def test_an_existing_file_with_an_at_sign_is_a_file(repo: Path) -> None:
 )
 def test_unreadable_versions_are_load_errors(repo: Path, ref: str, message: str) -> None:
     with pytest.raises(LoadError) as caught:
-        diff(ref, "specs/api.yaml")
+        generator.api.diff(ref, "specs/api.yaml")
     assert str(caught.value) == message
 
 
