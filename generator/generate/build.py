@@ -52,11 +52,7 @@ _RESERVED_METHODS = frozenset(
 #: Header parameters OpenAPI says to ignore: httpx and the auth settings own them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMAT_TYPES = {
-    "uuid": ("uuid.UUID", "str"),
-    "date-time": ("datetime.datetime", "datetime"),
-    "date": ("datetime.date", "datetime"),
-}
+_FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
 
 
 def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
@@ -143,9 +139,7 @@ def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
                 _text(variable.get("description")),
             )
         parts = _url_parts(url, {name: v.py_name for name, v in variables.items()})
-        result.append(
-            Server(url, parts, tuple(variables.values()), _text(server.get("description")))
-        )
+        result.append(Server(url, parts, tuple(variables.values())))
     return tuple(result)
 
 
@@ -271,11 +265,10 @@ def _signature(
     parameters = []
     body = None
     if body_model is not None:
-        model, media = body_model
+        model, _ = body_model
         annotation = models.root_annotations.get(model, f"models.{model}")
         body_spec = jp.resolve(document.data, op_pointer).get("requestBody", {})
         body = RequestBody(
-            media,
             annotation,
             body_spec.get("required") is True,
             model not in models.root_annotations,
@@ -289,26 +282,21 @@ def _signature(
         schema = param.get("schema", {})
         if isinstance(schema, dict) and "$ref" in schema:
             schema = spec.deref(param_document, jp.join(param_pointer, "schema")).value
-        annotation, kind, item_kind = _param_type(schema if isinstance(schema, dict) else {})
         parameters.append(
             Parameter(
                 name=param["name"],
                 py_name=scope.claim(identifier(param["name"])),
                 location=location,
                 required=param.get("required") is True,
-                annotation=annotation,
-                kind=kind,
-                item_kind=item_kind,
+                annotation=_param_type(schema if isinstance(schema, dict) else {}),
                 description=_text(param.get("description")),
-                deprecated=param.get("deprecated") is True,
-                source=_source(param_document, param_pointer),
             )
         )
     return tuple(parameters), body
 
 
-def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
-    """(annotation, kind, item kind) of a parameter's schema; see :class:`Parameter`."""
+def _param_type(schema: dict[str, Any]) -> str:
+    """The annotation of a parameter's schema: a scalar, a ``Literal`` of its enum, or a list."""
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "string")
@@ -318,17 +306,13 @@ def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
         and enum
         and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
     ):
-        return "Literal[" + ", ".join(repr(v) for v in enum) + "]", "str", ""
+        return "Literal[" + ", ".join(repr(v) for v in enum) + "]"
     if kind == "array":
         items = schema.get("items")
-        item_annotation, item_kind, _ = _param_type(items if isinstance(items, dict) else {})
-        return f"list[{item_annotation}]", "list", item_kind
+        return f"list[{_param_type(items if isinstance(items, dict) else {})}]"
     if kind == "string" and schema.get("format") in _FORMAT_TYPES:
-        annotation, wire = _FORMAT_TYPES[schema["format"]]
-        return annotation, wire, ""
-    if kind == "boolean":
-        return "bool", "bool", ""
-    return _SCALAR_TYPES.get(str(kind), "str"), "str", ""
+        return _FORMAT_TYPES[schema["format"]]
+    return _SCALAR_TYPES.get(str(kind), "str")
 
 
 def _op_responses(
@@ -339,10 +323,10 @@ def _op_responses(
         description = _text(response.value.get("description"))
         named = bodies.get((op.operation_id, status))
         if named is None:
-            result.append(Response(status, description, None, None, False, "None"))
+            result.append(Response(status, description, None, False, "None"))
             continue
-        model, media = named
+        model, _ = named
         root = model in models.root_annotations
         annotation = models.root_annotations[model] if root else f"models.{model}"
-        result.append(Response(status, description, media, model, root, annotation))
+        result.append(Response(status, description, model, root, annotation))
     return tuple(result)
