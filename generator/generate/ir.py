@@ -51,7 +51,12 @@ class Server:
     variables: tuple[ServerVariable, ...]
 
 
-class AuthKind(enum.Enum):
+class AuthKind(enum.StrEnum):
+    """How a security scheme's credential is sent; templates see it as ``AuthKind`` (Jinja global).
+
+    OAuth 2 and OpenID Connect schemes are ``BEARER``: both end in an access token.
+    """
+
     BEARER = "bearer"
     BASIC = "basic"
     API_KEY_HEADER = "header"
@@ -72,7 +77,9 @@ class SecurityScheme:
     description: str
 
 
-class ParamLocation(enum.Enum):
+class ParamLocation(enum.StrEnum):
+    """Where a parameter goes (its ``in``); templates see it as ``ParamLocation`` (Jinja global)."""
+
     PATH = "path"
     QUERY = "query"
     HEADER = "header"

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import ast
 
+import jinja2
 import pytest
+from jinja2 import nodes
 
-from generator.generate.ir import UrlPart
-from generator.generate.render import docstring, join_expr, pystr, status_condition
+from generator.generate.ir import AuthKind, ParamLocation, UrlPart
+from generator.generate.render import (
+    default_templates,
+    docstring,
+    environment,
+    join_expr,
+    pystr,
+    status_condition,
+)
 
 HOSTILE = 'ends with a quote" and """triple quotes"""; \\ backslash \\n {braces} \x00 nul'
 
@@ -52,3 +61,51 @@ def test_join_expr_quotes_literals_and_wraps_variables() -> None:
     parts = (UrlPart('/a"b/', False), UrlPart("job_id", True), UrlPart("/x", False))
     expression = join_expr(parts, "q({})")
     assert eval(expression, {"q": lambda v: f"<{v}>", "job_id": 7}) == '/a"b/<7>/x'
+
+
+def test_templates_branch_on_the_ir_enums() -> None:
+    template = environment().from_string(
+        "{% if kind == AuthKind.API_KEY_QUERY %}query{% else %}{{ kind.value }}{% endif %}"
+        " {{ 'sent' if where in (ParamLocation.QUERY, ParamLocation.HEADER) else 'kept' }}"
+    )
+    assert template.render(kind=AuthKind.API_KEY_QUERY, where=ParamLocation.HEADER) == "query sent"
+    assert template.render(kind=AuthKind.BEARER, where=ParamLocation.PATH) == "bearer kept"
+
+
+def _string_comparisons(tree: nodes.Template) -> list[str]:
+    """Comparisons and ``equalto`` tests in a template that take a string literal."""
+    found = []
+    for compare in tree.find_all(nodes.Compare):
+        operands = [compare.expr, *(operand.expr for operand in compare.ops)]
+        for operand in operands:
+            items = operand.items if isinstance(operand, nodes.Tuple | nodes.List) else [operand]
+            found += [repr(item.value) for item in items if isinstance(item, nodes.Const)]
+    for test in tree.find_all(nodes.Test):
+        if test.name in EQUALITY_TESTS:
+            found += [repr(arg.value) for arg in test.args if isinstance(arg, nodes.Const)]
+    for select in tree.find_all(nodes.Filter):
+        # `selectattr("attribute", "equalto", value)`: the value follows the test's name.
+        values = [arg.value if isinstance(arg, nodes.Const) else None for arg in select.args]
+        tests = [i for i, value in enumerate(values) if value in EQUALITY_TESTS]
+        if select.name in ("select", "reject", "selectattr", "rejectattr") and tests:
+            found += [repr(value) for value in values[tests[0] + 1 :] if value is not None]
+    return [value for value in found if value.startswith("'")]
+
+
+EQUALITY_TESTS = ("equalto", "eq", "==", "sameas", "in")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (default_templates() / "python").glob("*.jinja"))
+)
+def test_shipped_templates_never_compare_with_a_string(name: str) -> None:
+    source = (default_templates() / "python" / name).read_text(encoding="utf-8")
+    tree = jinja2.Environment().parse(source)
+    assert _string_comparisons(tree) == []
+
+
+def test_a_string_comparison_is_found() -> None:
+    tree = jinja2.Environment().parse(
+        '{% if k == "bearer" %}{% endif %}{{ xs|selectattr("k", "equalto", "cookie")|list }}'
+    )
+    assert _string_comparisons(tree) == ["'bearer'", "'cookie'"]
