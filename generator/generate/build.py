@@ -8,7 +8,6 @@ then only lay the result out.
 from __future__ import annotations
 
 import builtins
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,19 +24,22 @@ from generator.generate.ir import (
     SecurityScheme,
     Server,
     ServerVariable,
-    Source,
     UrlPart,
 )
 from generator.generate.naming import Scope, identifier
-from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
+from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, source
 from generator.spec import pointer as jp
 from generator.spec.loading import Document
-from generator.spec.navigator import operation_parameters, operations
+from generator.spec.navigator import (
+    TEMPLATE_VARIABLE,
+    operation_parameters,
+    operation_responses,
+    operations,
+)
 from generator.spec.refs import LoadedSpec
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
-_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 #: Constructor arguments every client has; server variables and credentials must not take them.
 _CLIENT_ARGUMENTS = frozenset(
     {"self", "base_url", "timeout", "transport", "http_client", "headers", "follow_redirects"}
@@ -102,10 +104,6 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _source(document: Document, pointer: str) -> Source:
-    return Source(document.path.name, pointer, document.position(pointer).line)
-
-
 # -- bodies ------------------------------------------------------------------------------------------
 
 # -- servers and security ------------------------------------------------------------------------------
@@ -147,7 +145,7 @@ def _url_parts(template: str, names: dict[str, str]) -> tuple[UrlPart, ...]:
     """Split a URL or path template into literal text and the Python names of its variables."""
     parts: list[UrlPart] = []
     position = 0
-    for match in _TEMPLATE_VAR.finditer(template):
+    for match in TEMPLATE_VARIABLE.finditer(template):
         if match.start() > position:
             parts.append(UrlPart(template[position : match.start()], False))
         name = names.get(match.group(1))
@@ -242,7 +240,7 @@ def _operations(
                 body=body,
                 responses=_op_responses(spec, op, bodies, models),
                 security=tuple(security),
-                source=_source(op.document, op.pointer),
+                source=source(op.document, op.pointer),
             )
         )
     return tuple(result)
