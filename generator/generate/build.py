@@ -1,18 +1,21 @@
 """From a validated spec to the intermediate representation the templates render.
 
-All decisions about generated code are made here, in Python: names (through :mod:`generator.generate.naming`),
-types of parameters, which model each response parses into, how credentials are sent. The templates
-then only lay the result out.
+All decisions about generated code are made here, in Python: names (through
+:mod:`generator.generate.naming`), types of parameters, which model each response parses into, how
+credentials are sent. The templates then only lay the result out. Models are not made here: the
+models stage (:mod:`generator.generate.datamodels`) runs before, and this module only reads what it
+describes (the models module's source, which classes are root models); see
+:mod:`generator.generate.pipeline`.
 """
 
 from __future__ import annotations
 
 import builtins
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from generator.generate.datamodels import ModelsModule, generate_models
+from generator.generate.datamodels import ModelsModule
 from generator.generate.ir import (
     Api,
     AuthKind,
@@ -27,7 +30,7 @@ from generator.generate.ir import (
     UrlPart,
 )
 from generator.generate.naming import Scope, identifier
-from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, source
+from generator.generate.schemas import BodyKey, ClientSchemas, source
 from generator.spec import pointer as jp
 from generator.spec.loading import Document
 from generator.spec.navigator import (
@@ -57,14 +60,11 @@ _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean"
 _FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
 
 
-def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
-    """The complete description of one client package for ``spec``."""
-    collector = SchemaCollector(spec)
-    collector.add_components()
-    # Bodies are named in a first pass so model generation sees every schema at once.
-    bodies = name_bodies(spec, collector)
-    schemas = tuple(collector.definitions.values())
-    models = generate_models(schemas, models_template_dir)
+def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> Api:
+    """The complete description of one client package for ``spec``.
+
+    ``schemas`` are the spec's collected schemas and ``models`` the module generated from them.
+    """
     info = spec.data.get("info", {})
     module_scope = Scope(_CLIENT_ARGUMENTS)
     schemes = _security_schemes(spec, module_scope)
@@ -77,8 +77,8 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
         user_agent=user_agent(identifier(spec.name), _text(info.get("version"))),
         servers=_servers(spec, module_scope),
         security_schemes=schemes,
-        operations=_operations(spec, bodies, models, schemes),
-        schemas=schemas,
+        operations=_operations(spec, schemas.bodies, models, schemes),
+        schemas=schemas.definitions,
         models_imports=models.imports,
         models_body=models.body,
         bounded_patterns=models.bounded_patterns,
@@ -103,8 +103,6 @@ def _unreserved(name: str, reserved: frozenset[str]) -> str:
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
-
-# -- bodies ------------------------------------------------------------------------------------------
 
 # -- servers and security ------------------------------------------------------------------------------
 
@@ -207,7 +205,7 @@ def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
 
 def _operations(
     spec: LoadedSpec,
-    bodies: dict[BodyKey, tuple[str, str]],
+    bodies: Mapping[BodyKey, tuple[str, str]],
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
@@ -314,7 +312,7 @@ def _param_type(schema: dict[str, Any]) -> str:
 
 
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: dict[BodyKey, tuple[str, str]], models: ModelsModule
+    spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
 ) -> tuple[Response, ...]:
     result = []
     for status, response in operation_responses(spec, op.document, op.pointer):

@@ -9,6 +9,8 @@ follows refs lazily, so cycles end and only reachable schemas are included.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema, Source
@@ -132,6 +134,25 @@ def source(document: Document, pointer: str) -> Source:
 # -- request and response bodies ----------------------------------------------------------------------
 
 BodyKey = tuple[str, str]  # (operationId, status or "request")
+
+
+@dataclass(frozen=True)
+class ClientSchemas:
+    """What the models of one client are made from, and which model each JSON body parses into."""
+
+    #: Every named definition, components first (in file order), then what bodies and refs reach.
+    definitions: tuple[NamedSchema, ...]
+    #: Model class and media type of each JSON body, by (operationId, status or "request").
+    bodies: Mapping[BodyKey, tuple[str, str]]
+
+
+def collect_schemas(spec: LoadedSpec) -> ClientSchemas:
+    """The schemas a client of ``spec`` needs, named: the input of the models stage."""
+    collector = SchemaCollector(spec)
+    collector.add_components()
+    # Bodies are named in this same pass so model generation sees every schema at once.
+    bodies = name_bodies(spec, collector)
+    return ClientSchemas(tuple(collector.definitions.values()), bodies)
 
 
 def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, tuple[str, str]]:
