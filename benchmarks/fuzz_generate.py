@@ -6,7 +6,7 @@ Each example is a *unit* (a component schema with hostile names, descriptions, e
 defaults, and the operation returning it); ``--batch`` units share one spec and one generation.
 Every spec is generated, imported with a canary, and every operation is called on a MockTransport;
 every ``--mypy-every`` specs, ``mypy --strict`` runs over the packages generated since. Prints how
-many units ran and every finding (tests/generation/fuzz_generate.py says what a finding is).
+many units ran and every finding (tests/generate/fuzz_generate.py says what a finding is).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, seed, settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.generation.fuzz_generate import Batch, batches, mypy_findings, run_batch  # noqa: E402
+from tests.generate.fuzz_generate import Batch, batches, mypy_findings, run_batch  # noqa: E402
 
 
 def main() -> int:

@@ -15,7 +15,7 @@ from generator.diff.compare import diff_specs
 from generator.diff.revisions import load_version
 from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
-from generator.generate.emit import Outcome, Output, Package
+from generator.generate.emit import Outcome
 from generator.spec.loading import DEFAULT_LIMITS, SpecLimits
 from generator.spec.refs import LoadedSpec, load_spec
 from generator.validate.findings import Finding
@@ -139,15 +139,8 @@ def generate(
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
     rendered and formatted before the first file is touched.
     """
-    from generator.generate.build import build_api
-    from generator.generate.codegate import check_generated
-    from generator.generate.ir import Api
-    from generator.generate.render import (
-        default_templates,
-        environment,
-        format_sources,
-        render_package,
-    )
+    # Imported here: only this command needs the generation stages.
+    from generator.generate.pipeline import generate_packages
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
@@ -155,43 +148,7 @@ def generate(
     result = GenerateResult(reports)
     if result.blocked:
         return result
-    env = environment(templates)
-    models_templates = (templates or default_templates()) / "python" / "models"
-    if not models_templates.is_dir():
-        models_templates = default_templates() / "python" / "models"
-    names: dict[str, Path] = {}
-    rendered: dict[str, str] = {}
-    packages: list[tuple[str, Path]] = []
-    apis: dict[str, Api] = {}
-    for spec in loaded:
-        api = build_api(spec, models_templates)
-        apis[api.name] = api
-        if api.name in names:
-            raise SpecgenError(
-                f"{spec.root.path} and {names[api.name]} both become package {api.name!r}"
-            )
-        names[api.name] = spec.root.path
-        packages.append((api.name, spec.root.path))
-        for name, text in render_package(api, env).items():
-            rendered[f"{api.name}/{name}"] = text
-    formatted = format_sources(rendered)
-    for path, text in formatted.items():
-        package, _, module = path.partition("/")
-        check_generated(apis[package], module, text, names[package])
-    output = Output(out)
-    built = [
-        Package(
-            name,
-            spec_path,
-            {
-                path.split("/", 1)[1]: text
-                for path, text in formatted.items()
-                if path.startswith(f"{name}/")
-            },
-        )
-        for name, spec_path in packages
-    ]
-    result.outcome = output.compare(built) if check else output.write(built)
+    result.outcome = generate_packages(loaded, out, check=check, templates=templates)
     return result
 
 

@@ -1,19 +1,21 @@
 """From a validated spec to the intermediate representation the templates render.
 
-All decisions about generated code are made here, in Python: names (through :mod:`generator.generate.naming`),
-types of parameters, which model each response parses into, how credentials are sent. The templates
-then only lay the result out.
+All decisions about generated code are made here, in Python: names (through
+:mod:`generator.generate.naming`), types of parameters, which model each response parses into, how
+credentials are sent. The templates then only lay the result out. Models are not made here: the
+models stage (:mod:`generator.generate.datamodels`) runs before, and this module only reads what it
+describes (the models module's source, which classes are root models); see
+:mod:`generator.generate.pipeline`.
 """
 
 from __future__ import annotations
 
 import builtins
-import re
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from generator.generate.datamodels import ModelsModule, generate_models
+from generator.generate.datamodels import ModelsModule
 from generator.generate.ir import (
     Api,
     AuthKind,
@@ -25,19 +27,22 @@ from generator.generate.ir import (
     SecurityScheme,
     Server,
     ServerVariable,
-    Source,
     UrlPart,
 )
 from generator.generate.naming import Scope, identifier
-from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
+from generator.generate.schemas import BodyKey, ClientSchemas, source
 from generator.spec import pointer as jp
 from generator.spec.loading import Document
-from generator.spec.navigator import operation_parameters, operations
+from generator.spec.navigator import (
+    TEMPLATE_VARIABLE,
+    operation_parameters,
+    operation_responses,
+    operations,
+)
 from generator.spec.refs import LoadedSpec
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
-_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
 #: Constructor arguments every client has; server variables and credentials must not take them.
 _CLIENT_ARGUMENTS = frozenset(
     {"self", "base_url", "timeout", "transport", "http_client", "headers", "follow_redirects"}
@@ -52,21 +57,14 @@ _RESERVED_METHODS = frozenset(
 #: Header parameters OpenAPI says to ignore: httpx and the auth settings own them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMAT_TYPES = {
-    "uuid": ("uuid.UUID", "str"),
-    "date-time": ("datetime.datetime", "datetime"),
-    "date": ("datetime.date", "datetime"),
-}
+_FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
 
 
-def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
-    """The complete description of one client package for ``spec``."""
-    collector = SchemaCollector(spec)
-    collector.add_components()
-    # Bodies are named in a first pass so model generation sees every schema at once.
-    bodies = name_bodies(spec, collector)
-    schemas = tuple(collector.definitions.values())
-    models = generate_models(schemas, models_template_dir)
+def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> Api:
+    """The complete description of one client package for ``spec``.
+
+    ``schemas`` are the spec's collected schemas and ``models`` the module generated from them.
+    """
     info = spec.data.get("info", {})
     module_scope = Scope(_CLIENT_ARGUMENTS)
     schemes = _security_schemes(spec, module_scope)
@@ -79,8 +77,8 @@ def build_api(spec: LoadedSpec, models_template_dir: Path) -> Api:
         user_agent=user_agent(identifier(spec.name), _text(info.get("version"))),
         servers=_servers(spec, module_scope),
         security_schemes=schemes,
-        operations=_operations(spec, bodies, models, schemes),
-        schemas=schemas,
+        operations=_operations(spec, schemas.bodies, models, schemes),
+        schemas=schemas.definitions,
         models_imports=models.imports,
         models_body=models.body,
         bounded_patterns=models.bounded_patterns,
@@ -105,12 +103,6 @@ def _unreserved(name: str, reserved: frozenset[str]) -> str:
 def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
-
-def _source(document: Document, pointer: str) -> Source:
-    return Source(document.path.name, pointer, document.position(pointer).line)
-
-
-# -- bodies ------------------------------------------------------------------------------------------
 
 # -- servers and security ------------------------------------------------------------------------------
 
@@ -143,9 +135,7 @@ def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
                 _text(variable.get("description")),
             )
         parts = _url_parts(url, {name: v.py_name for name, v in variables.items()})
-        result.append(
-            Server(url, parts, tuple(variables.values()), _text(server.get("description")))
-        )
+        result.append(Server(url, parts, tuple(variables.values())))
     return tuple(result)
 
 
@@ -153,7 +143,7 @@ def _url_parts(template: str, names: dict[str, str]) -> tuple[UrlPart, ...]:
     """Split a URL or path template into literal text and the Python names of its variables."""
     parts: list[UrlPart] = []
     position = 0
-    for match in _TEMPLATE_VAR.finditer(template):
+    for match in TEMPLATE_VARIABLE.finditer(template):
         if match.start() > position:
             parts.append(UrlPart(template[position : match.start()], False))
         name = names.get(match.group(1))
@@ -215,7 +205,7 @@ def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
 
 def _operations(
     spec: LoadedSpec,
-    bodies: dict[BodyKey, tuple[str, str]],
+    bodies: Mapping[BodyKey, tuple[str, str]],
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
@@ -248,7 +238,7 @@ def _operations(
                 body=body,
                 responses=_op_responses(spec, op, bodies, models),
                 security=tuple(security),
-                source=_source(op.document, op.pointer),
+                source=source(op.document, op.pointer),
             )
         )
     return tuple(result)
@@ -271,11 +261,10 @@ def _signature(
     parameters = []
     body = None
     if body_model is not None:
-        model, media = body_model
+        model, _ = body_model
         annotation = models.root_annotations.get(model, f"models.{model}")
         body_spec = jp.resolve(document.data, op_pointer).get("requestBody", {})
         body = RequestBody(
-            media,
             annotation,
             body_spec.get("required") is True,
             model not in models.root_annotations,
@@ -289,26 +278,21 @@ def _signature(
         schema = param.get("schema", {})
         if isinstance(schema, dict) and "$ref" in schema:
             schema = spec.deref(param_document, jp.join(param_pointer, "schema")).value
-        annotation, kind, item_kind = _param_type(schema if isinstance(schema, dict) else {})
         parameters.append(
             Parameter(
                 name=param["name"],
                 py_name=scope.claim(identifier(param["name"])),
                 location=location,
                 required=param.get("required") is True,
-                annotation=annotation,
-                kind=kind,
-                item_kind=item_kind,
+                annotation=_param_type(schema if isinstance(schema, dict) else {}),
                 description=_text(param.get("description")),
-                deprecated=param.get("deprecated") is True,
-                source=_source(param_document, param_pointer),
             )
         )
     return tuple(parameters), body
 
 
-def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
-    """(annotation, kind, item kind) of a parameter's schema; see :class:`Parameter`."""
+def _param_type(schema: dict[str, Any]) -> str:
+    """The annotation of a parameter's schema: a scalar, a ``Literal`` of its enum, or a list."""
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "string")
@@ -318,31 +302,27 @@ def _param_type(schema: dict[str, Any]) -> tuple[str, str, str]:
         and enum
         and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
     ):
-        return "Literal[" + ", ".join(repr(v) for v in enum) + "]", "str", ""
+        return "Literal[" + ", ".join(repr(v) for v in enum) + "]"
     if kind == "array":
         items = schema.get("items")
-        item_annotation, item_kind, _ = _param_type(items if isinstance(items, dict) else {})
-        return f"list[{item_annotation}]", "list", item_kind
+        return f"list[{_param_type(items if isinstance(items, dict) else {})}]"
     if kind == "string" and schema.get("format") in _FORMAT_TYPES:
-        annotation, wire = _FORMAT_TYPES[schema["format"]]
-        return annotation, wire, ""
-    if kind == "boolean":
-        return "bool", "bool", ""
-    return _SCALAR_TYPES.get(str(kind), "str"), "str", ""
+        return _FORMAT_TYPES[schema["format"]]
+    return _SCALAR_TYPES.get(str(kind), "str")
 
 
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: dict[BodyKey, tuple[str, str]], models: ModelsModule
+    spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
 ) -> tuple[Response, ...]:
     result = []
     for status, response in operation_responses(spec, op.document, op.pointer):
         description = _text(response.value.get("description"))
         named = bodies.get((op.operation_id, status))
         if named is None:
-            result.append(Response(status, description, None, None, False, "None"))
+            result.append(Response(status, description, None, False, "None"))
             continue
-        model, media = named
+        model, _ = named
         root = model in models.root_annotations
         annotation = models.root_annotations[model] if root else f"models.{model}"
-        result.append(Response(status, description, media, model, root, annotation))
+        result.append(Response(status, description, model, root, annotation))
     return tuple(result)

@@ -1,8 +1,10 @@
 """The intermediate representation: what templates see of a spec, and nothing else.
 
 Everything here is already decided: Python names are valid and unique, type annotations are written
-out, literals are quoted. Templates only lay these values out; they never look at the raw spec.
-Each element keeps where it came from (file, JSON pointer, line) so generated code can cite it.
+out, and every choice a template makes is an enum member or a boolean, never a string to compare.
+Templates only lay these values out; they never look at the raw spec. A field no template and no
+renderer reads does not belong here. Operations and schemas keep where they came from (file, JSON
+pointer, line) so that a refusal of the generated code can cite the spec.
 """
 
 from __future__ import annotations
@@ -42,13 +44,19 @@ class UrlPart:
 
 @dataclass(frozen=True)
 class Server:
+    """A server of the spec; the first is the clients' default base URL."""
+
     url: str
     parts: tuple[UrlPart, ...]
     variables: tuple[ServerVariable, ...]
-    description: str
 
 
-class AuthKind(enum.Enum):
+class AuthKind(enum.StrEnum):
+    """How a security scheme's credential is sent; templates see it as ``AuthKind`` (Jinja global).
+
+    OAuth 2 and OpenID Connect schemes are ``BEARER``: both end in an access token.
+    """
+
     BEARER = "bearer"
     BASIC = "basic"
     API_KEY_HEADER = "header"
@@ -69,7 +77,9 @@ class SecurityScheme:
     description: str
 
 
-class ParamLocation(enum.Enum):
+class ParamLocation(enum.StrEnum):
+    """Where a parameter goes (its ``in``); templates see it as ``ParamLocation`` (Jinja global)."""
+
     PATH = "path"
     QUERY = "query"
     HEADER = "header"
@@ -85,18 +95,13 @@ class Parameter:
     location: ParamLocation
     required: bool
     annotation: str
-    #: How a value becomes text on the wire: "str", "bool" (true/false), "datetime" (ISO 8601), or
-    #: "list" (repeated, form style) of ``item_kind``.
-    kind: str
-    item_kind: str
     description: str
-    deprecated: bool
-    source: Source
 
 
 @dataclass(frozen=True)
 class RequestBody:
-    media_type: str
+    """A JSON request body, as the ``body`` argument of the operation's method."""
+
     annotation: str
     required: bool
     is_model: bool
@@ -109,7 +114,6 @@ class Response:
 
     status: str
     description: str
-    media_type: str | None
     model: str | None
     #: The model is a ``RootModel``: methods return its ``.root`` (e.g. a list of messages).
     root_model: bool

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from generator.errors import SpecgenError
-from generator.generate.ir import Api, Operation, Server, UrlPart
+from generator.generate.ir import Api, AuthKind, Operation, ParamLocation, Server, UrlPart
 from generator.quoting import docstring, pystr
 
 #: ruff settings for generated code, independent of any configuration file around the output.
@@ -82,12 +82,12 @@ def client_doc(api: Api) -> str:
     entries: list[tuple[str, str]] = []
     for scheme in api.security_schemes:
         how = {
-            "bearer": "sent as `Authorization: Bearer <token>`",
-            "basic": "sent with HTTP basic authentication",
-            "header": f"sent in the `{scheme.param_name}` header",
-            "query": f"sent as the `{scheme.param_name}` query parameter",
-            "cookie": f"sent as the `{scheme.param_name}` cookie",
-        }[scheme.kind.value]
+            AuthKind.BEARER: "sent as `Authorization: Bearer <token>`",
+            AuthKind.BASIC: "sent with HTTP basic authentication",
+            AuthKind.API_KEY_HEADER: f"sent in the `{scheme.param_name}` header",
+            AuthKind.API_KEY_QUERY: f"sent as the `{scheme.param_name}` query parameter",
+            AuthKind.API_KEY_COOKIE: f"sent as the `{scheme.param_name}` cookie",
+        }[scheme.kind]
         for argument in scheme.arguments:
             entries.append(
                 (argument, f"{(scheme.description or scheme.name).rstrip('.')} ({how}).")
@@ -164,6 +164,9 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
     )
     env.filters.update(pystr=pystr, docstring=docstring, status_condition=status_condition)
     env.globals.update(
+        # Templates branch on these members (`scheme.kind == AuthKind.BEARER`), never on strings.
+        AuthKind=AuthKind,
+        ParamLocation=ParamLocation,
         path_expr=path_expr,
         server_url_expr=server_url_expr,
         client_doc=client_doc,

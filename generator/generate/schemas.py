@@ -9,6 +9,8 @@ follows refs lazily, so cycles end and only reachable schemas are included.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema, Source
@@ -16,8 +18,14 @@ from generator.generate.naming import Scope, class_name
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.loading import Document
-from generator.spec.navigator import operations
-from generator.spec.refs import LoadedSpec, RefError, Target
+from generator.spec.navigator import (
+    holds_data,
+    is_extension,
+    may_be_json,
+    operation_responses,
+    operations,
+)
+from generator.spec.refs import LoadedSpec, Target
 
 #: Names the generated models module imports; a schema may not take them.
 _IMPORTED_NAMES = frozenset(
@@ -82,9 +90,9 @@ class SchemaCollector:
         hint = tokens[-1] if tokens else target.document.path.stem
         name = self.scope.claim(class_name(hint))
         self._names[key] = name
-        self.definitions[name] = NamedSchema(name, None, _source(target.document, target.pointer))
+        self.definitions[name] = NamedSchema(name, None, source(target.document, target.pointer))
         copied = self._converted(self.copy(target.document, target.pointer, target.value))
-        self.definitions[name] = NamedSchema(name, copied, _source(target.document, target.pointer))
+        self.definitions[name] = NamedSchema(name, copied, source(target.document, target.pointer))
         return name
 
     def lift(self, document: Document, pointer: str, schema: Any, wanted: str) -> str:
@@ -94,7 +102,7 @@ class SchemaCollector:
         name = self.scope.claim(class_name(wanted))
         self._names[(str(document.path.resolve()), pointer)] = name
         copied = self._converted(self.copy(document, pointer, schema))
-        self.definitions[name] = NamedSchema(name, copied, _source(document, pointer))
+        self.definitions[name] = NamedSchema(name, copied, source(document, pointer))
         return name
 
     def copy(self, document: Document, pointer: str, node: Any) -> Any:
@@ -108,8 +116,8 @@ class SchemaCollector:
             if key == "$ref" and isinstance(value, str):
                 target = self.spec.resolve(document, value)
                 result[key] = self.ref_prefix + self.name_of(target)
-            elif key in ("example", "examples", "default", "const", "enum") or key.startswith("x-"):
-                result[key] = value
+            elif holds_data(pointer, key, value, in_schema=True) or is_extension(key):
+                result[key] = value  # data and extensions hold no refs to rewrite
             else:
                 result[key] = self.copy(document, jp.join(pointer, key), value)
         return result
@@ -118,13 +126,33 @@ class SchemaCollector:
         return oas30_to_2020_12(schema) if self.convert else schema
 
 
-def _source(document: Document, pointer: str) -> Source:
+def source(document: Document, pointer: str) -> Source:
+    """Where the element at ``pointer`` of ``document`` is written: file name, pointer and line."""
     return Source(document.path.name, pointer, document.position(pointer).line)
 
 
 # -- request and response bodies ----------------------------------------------------------------------
 
 BodyKey = tuple[str, str]  # (operationId, status or "request")
+
+
+@dataclass(frozen=True)
+class ClientSchemas:
+    """What the models of one client are made from, and which model each JSON body parses into."""
+
+    #: Every named definition, components first (in file order), then what bodies and refs reach.
+    definitions: tuple[NamedSchema, ...]
+    #: Model class and media type of each JSON body, by (operationId, status or "request").
+    bodies: Mapping[BodyKey, tuple[str, str]]
+
+
+def collect_schemas(spec: LoadedSpec) -> ClientSchemas:
+    """The schemas a client of ``spec`` needs, named: the input of the models stage."""
+    collector = SchemaCollector(spec)
+    collector.add_components()
+    # Bodies are named in this same pass so model generation sees every schema at once.
+    bodies = name_bodies(spec, collector)
+    return ClientSchemas(tuple(collector.definitions.values()), bodies)
 
 
 def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, tuple[str, str]]:
@@ -153,36 +181,13 @@ def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, t
     return names
 
 
-def operation_responses(
-    spec: LoadedSpec, document: Document, op_pointer: str
-) -> list[tuple[str, Any]]:
-    responses = jp.resolve(document.data, op_pointer).get("responses", {})
-    result = []
-    for status in responses:
-        try:
-            result.append(
-                (
-                    _status(str(status)),
-                    spec.deref(document, jp.join(op_pointer, "responses", status)),
-                )
-            )
-        except RefError:
-            continue
-    return result
-
-
-def _status(status: str) -> str:
-    return status if status == "default" else status.upper()
-
-
 def json_body_schema(spec: LoadedSpec, document: Document, pointer: str) -> tuple[str, str] | None:
     """(media type, schema pointer) of the first JSON content with a schema, if any."""
     content = jp.resolve(document.data, pointer).get("content")
     if not isinstance(content, dict):
         return None
     for media_type, media in content.items():
-        essence = media_type.split(";", 1)[0].strip().lower()
-        is_json = essence == "application/json" or essence.endswith("+json") or essence == "*/*"
-        if is_json and isinstance(media, dict) and "schema" in media:
+        # A `*/*` body is read as JSON when it parses: its schema still makes a model.
+        if may_be_json(media_type) and isinstance(media, dict) and "schema" in media:
             return media_type, jp.join(pointer, "content", media_type, "schema")
     return None

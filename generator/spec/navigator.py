@@ -114,6 +114,26 @@ def operation_parameters(
     return params
 
 
+def operation_responses(
+    spec: LoadedSpec, document: Document, op_pointer: str
+) -> list[tuple[str, Target]]:
+    """The responses an operation documents, in file order, each with its status key as one spelling.
+
+    A range is upper-cased (``2xx`` is ``2XX``), so that names made from it do not depend on how the
+    spec wrote it; ``default`` stays as it is. A response whose ``$ref`` does not resolve is skipped.
+    """
+    responses = jp.resolve(document.data, op_pointer).get("responses", {})
+    found: list[tuple[str, Target]] = []
+    for status in responses:
+        try:
+            target = spec.deref(document, jp.join(op_pointer, "responses", status))
+        except RefError:
+            continue
+        key = str(status)
+        found.append((key if key == "default" else key.upper(), target))
+    return found
+
+
 def response_key(responses: dict[str, Any], status: str) -> str | None:
     """The key of ``responses`` that answers ``status``: exact, then its range (``4XX``), then
     ``default``."""

@@ -16,7 +16,7 @@ import pytest
 
 from generator.api import generate
 from generator.generate.codegate import check_module
-from tests.generation.packages import run_in, write_spec
+from tests.generate.packages import run_in, write_spec
 
 CANARY = "CANARY"
 CODE = f"__import__('pathlib').Path({CANARY!r}).write_text('fired')"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.generate.patterns import bound_patterns, linear
-from tests.generation.packages import models_spec, run_in, write_spec
+from tests.generate.packages import models_spec, run_in, write_spec
 
 #: Patterns pydantic's Rust engine cannot run, each with a value it accepts and one it refuses.
 BACKTRACKING = {

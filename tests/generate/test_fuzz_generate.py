@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from tests.generation.fuzz_generate import Batch, batches, mypy_findings, run_batch
+from tests.generate.fuzz_generate import Batch, batches, mypy_findings, run_batch
 
 #: Units per generated spec, and specs per CI run: 8 x 6 = 48 random schemas and operations.
 UNITS = 8

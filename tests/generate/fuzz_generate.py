@@ -19,7 +19,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.generation.packages import mypy_strict, run_in, write_spec
+from tests.generate.packages import mypy_strict, run_in, write_spec
 
 CANARY = "CANARY"
 #: Pieces that break out of literals, templates, names and lines, or collide after normalisation.

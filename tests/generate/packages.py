@@ -8,6 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+#: A spec of hostile names, quotes and every kind of credential, relative to the repository. It stays
+#: where the golden outputs (which print its path) recorded it.
+HOSTILE_SPEC = Path("tests/generation/hostile.yaml")
+
 
 def models_spec(title: str, schemas: dict[str, Any]) -> dict[str, Any]:
     """A spec with no operations, only component ``schemas``: what model generation sees."""

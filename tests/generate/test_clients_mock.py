@@ -22,6 +22,7 @@ import pytest
 from generated import alteryx, anon, elasticpath, sitehost
 from generator.generate.render import RUFF_SETTINGS
 from tests.conftest import ROOT, generate_and_import
+from tests.generate.packages import HOSTILE_SPEC
 
 JOB_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 TOKEN = "tok-SECRET-1234"
@@ -202,9 +203,7 @@ def test_secrets_stay_out_of_reprs_messages_and_logs(caplog: pytest.LogCaptureFi
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """A client generated from a spec with hostile names, quotes and every kind of credential."""
-    return generate_and_import(
-        tmp_path_factory.mktemp("hostile"), Path(__file__).parent / "hostile.yaml"
-    )
+    return generate_and_import(tmp_path_factory.mktemp("hostile"), ROOT / HOSTILE_SPEC)
 
 
 def test_hostile_names_become_valid_distinct_identifiers(hostile: Any) -> None:
