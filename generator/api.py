@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.pool import AsyncResult
 from pathlib import Path
 
-from generator.check.checker import Checker, Limits, Verdict
-from generator.check.exchanges import Record, Unreadable, jsonl_lines, parse_line, read_recording
+from generator.check import runners
+from generator.check.checker import Checker, Limits
 from generator.check.reports import Reporter, Summary
 from generator.diff.compare import diff_specs
 from generator.diff.revisions import load_version
@@ -152,10 +150,6 @@ def generate(
     return result
 
 
-#: Exchanges sent to a worker process at a time with ``jobs > 1``.
-CHUNK = 2000
-
-
 def check(
     recordings: Sequence[Path],
     reporter: Reporter,
@@ -180,80 +174,13 @@ def check(
         expand_targets(specs or (DEFAULT_SPECS,)), ignore_unmatched, limits or Limits()
     )
     summary = Summary()
-    verdicts = (
-        _verdicts(checker, recordings)
-        if jobs <= 1
-        else _parallel_verdicts(checker, recordings, jobs)
-    )
-    for verdict in verdicts:
+    for verdict in runners.verdicts(checker, recordings, jobs):
         summary.add(verdict)
         reporter.add(verdict)
         if progress is not None and summary.total % 1000 == 0:
             progress(summary.total)
     reporter.finish(summary)
     return summary
-
-
-def _verdicts(checker: Checker, recordings: Sequence[Path]) -> Iterator[Verdict]:
-    for recording in recordings:
-        for record in read_recording(recording, checker.limits.max_record_bytes):
-            yield checker.check(record)
-
-
-def _chunks(
-    recordings: Sequence[Path], max_bytes: int
-) -> Iterator[list[tuple[str, bytes] | Record]]:
-    """Work for the processes: raw lines of JSON Lines files (parsed there), records otherwise."""
-    chunk: list[tuple[str, bytes] | Record] = []
-    for recording in recordings:
-        if recording.suffix.lower() == ".jsonl":
-            for source, line in jsonl_lines(recording, max_bytes):
-                chunk.append(line if isinstance(line, Unreadable) else (source, line))
-                if len(chunk) >= CHUNK:
-                    yield chunk
-                    chunk = []
-        else:
-            for record in read_recording(recording, max_bytes):
-                chunk.append(record)
-                if len(chunk) >= CHUNK:
-                    yield chunk
-                    chunk = []
-    if chunk:
-        yield chunk
-
-
-_worker_checker: Checker | None = None
-
-
-def _start_worker(checker: Checker) -> None:
-    global _worker_checker
-    _worker_checker = checker
-
-
-def _check_chunk(chunk: list[tuple[str, bytes] | Record]) -> list[Verdict]:
-    checker = _worker_checker
-    assert checker is not None, "worker not initialised"
-    return [
-        checker.check(parse_line(item[1], item[0]) if isinstance(item, tuple) else item)
-        for item in chunk
-    ]
-
-
-def _parallel_verdicts(
-    checker: Checker, recordings: Sequence[Path], jobs: int
-) -> Iterator[Verdict]:
-    import multiprocessing
-
-    # The checker pickles as its spec paths: each worker rebuilds it once, in the initializer.
-    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (checker,)) as pool:
-        pending: deque[AsyncResult[list[Verdict]]] = deque()
-        for chunk in _chunks(recordings, checker.limits.max_record_bytes):
-            pending.append(pool.apply_async(_check_chunk, (chunk,)))
-            # Keep at most two chunks per worker in flight, so memory stays flat.
-            while len(pending) >= 2 * jobs:
-                yield from pending.popleft().get()
-        while pending:
-            yield from pending.popleft().get()
 
 
 @dataclass

@@ -24,6 +24,8 @@ from generator.check.conformance import (
     LISTED_VALUES,
     Conformance,
     ConformanceError,
+    DeclaredResponse,
+    UndeclaredStatus,
     Violation,
     ViolationList,
 )
@@ -46,7 +48,13 @@ from generator.check.routing import Route, Router
 from generator.errors import display_path
 from generator.spec import pointer as jp
 from generator.spec.loading import Document
-from generator.spec.navigator import Operation, media_type_key, operation_parameters
+from generator.spec.navigator import (
+    Operation,
+    may_be_json,
+    operation_parameters,
+    response_headers,
+    security_schemes,
+)
 from generator.spec.refs import LoadedSpec, RefError, load_spec
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
@@ -121,20 +129,24 @@ _QUOTING = frozenset({"schema", "not-checked"})
 
 @dataclass(frozen=True)
 class _ResponsePlan:
-    """What the spec declares for one (operation, status): contents and required headers."""
+    """What the spec declares for one (operation, status), as :class:`Conformance` finds it, with
+    its schemas compiled and the answers the checker asks per exchange kept."""
 
-    status_key: str
-    content: dict[str, Any]
-    #: media key -> (compiled validator, document, schema pointer) of declared schemas.
-    schemas: dict[str, tuple[Any, Document, str]]
+    response: DeclaredResponse
+    #: media key -> (document, schema pointer) of the declared schemas, all compiled.
+    schemas: dict[str, tuple[Document, str]]
     required_headers: tuple[str, ...]
     #: Content-Type header value -> the declared media key serving it (None: not declared).
     media_keys: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def content(self) -> dict[str, Any]:
+        return self.response.content
+
     def media_key(self, content_type: str) -> str | None:
         known = self.media_keys.get(content_type, _UNKNOWN)
         if known is _UNKNOWN:
-            known = media_type_key(self.content, content_type)
+            known = self.response.media_key(content_type)
             if len(self.media_keys) < 256:  # bounded: a recording may hold any header values
                 self.media_keys[content_type] = known
         return known if isinstance(known, str) else None
@@ -169,9 +181,16 @@ class Checker:
         # checker many times (a Dask worker, one task per partition) builds it only once.
         return (shared_checker, (self.spec_paths, self.ignore_unmatched, self.limits))
 
-    def check_lines(self, lines: Iterable[tuple[str, bytes | str]]) -> list[Verdict]:
-        """Verdicts for (source, JSON text) pairs, e.g. a chunk of a JSON Lines file."""
-        return [self.check(parse_line(line, source)) for source, line in lines]
+    def check_lines(self, lines: Iterable[tuple[str, bytes | str] | Record]) -> list[Verdict]:
+        """Verdicts for (source, JSON text) pairs, e.g. a chunk of a JSON Lines file, in order.
+
+        Records already read (a HAR entry, a line refused for its size) may be mixed in: the
+        runners send chunks of both to worker processes, where the text is parsed.
+        """
+        return [
+            self.check(parse_line(item[1], item[0]) if isinstance(item, tuple) else item)
+            for item in lines
+        ]
 
     def check(self, record: Record) -> Verdict:
         """The verdict on one recorded exchange (or on a line that could not be read)."""
@@ -296,7 +315,7 @@ class Checker:
         if target is None:
             return problems
         if record.body_is_text:
-            if not _is_json(media_key):
+            if not may_be_json(media_key):
                 return problems  # a non-JSON body: nothing more to check than its media type
             try:
                 body = orjson.loads(body)
@@ -304,7 +323,7 @@ class Checker:
                 problems.append(Problem("body", f"body is not JSON ({exc})"))
                 return problems
             record.body, record.body_is_text = body, False  # parsed once: secrets are read from it
-        _, document, pointer = target
+        document, pointer = target
         schemas = self.conformance[route.spec].schemas
         # A body that fits passes at any depth the validator takes; the depth limit guards listing
         # a failing body's violations, the costly part (and bodies the validator refuses).
@@ -342,48 +361,31 @@ class Checker:
         return plan
 
     def _make_plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
-        loaded = self.specs[spec]
-        responses = jp.resolve(operation.document.data, operation.pointer).get("responses", {})
-        text = str(status)
-        status_key = next(
-            (k for k in (text, f"{text[0]}XX", f"{text[0]}xx", "default") if k in responses), None
-        )
-        if status_key is None:
-            return Problem(
-                "status", f"status {status} is not declared (declared: {', '.join(responses)})"
-            )
+        conformance = self.conformance[spec]
         try:
-            response = loaded.deref(
-                operation.document, jp.join(operation.pointer, "responses", status_key)
-            )
-        except RefError as exc:
-            return Problem("status", exc.message)
-        value = response.value if isinstance(response.value, dict) else {}
-        content = value.get("content")
-        content = content if isinstance(content, dict) else {}
-        validators = self.conformance[spec].schemas
+            response = conformance.response(operation, str(status))
+        except UndeclaredStatus as exc:
+            declared = ", ".join(exc.declared or ())
+            return Problem("status", f"status {status} is not declared (declared: {declared})")
+        except ConformanceError as exc:
+            return Problem("status", exc.detail)
         schemas = {}
-        for media, declared in content.items():
-            if isinstance(declared, dict) and "schema" in declared:
-                pointer = jp.join(response.pointer, "content", media, "schema")
+        for media in response.content:
+            target = response.schema(media)
+            if target is not None:
                 try:
-                    compiled = validators.validator(response.document, pointer)
+                    # Compiled now: a schema that cannot be compiled fails the status as a whole.
+                    conformance.schemas.validator(*target)
                 except ConformanceError as exc:
                     return Problem("status", str(exc))
-                schemas[media] = (compiled, response.document, pointer)
-        headers = value.get("headers")
-        headers = headers if isinstance(headers, dict) else {}
-        required = []
-        for name in headers:
-            try:
-                header = loaded.deref(
-                    response.document, jp.join(response.pointer, "headers", name)
-                ).value
-            except RefError:
-                continue
-            if isinstance(header, dict) and header.get("required") is True:
-                required.append(name.lower())
-        return _ResponsePlan(status_key, content, schemas, tuple(required))
+                schemas[media] = target
+        headers = response_headers(self.specs[spec], response.document, response.pointer)
+        required = tuple(
+            name.lower()
+            for name, header in headers.items()
+            if isinstance(header, dict) and header.get("required") is True
+        )
+        return _ResponsePlan(response, schemas, required)
 
     # -- request parameters -----------------------------------------------------------------------------
 
@@ -545,11 +547,6 @@ def nesting_depth(value: Any, limit: int) -> int:
     return deepest
 
 
-def _is_json(media_type: str) -> bool:
-    essence = media_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json") or essence == "*/*"
-
-
 def _coerce(values: list[str], schema: dict[str, Any]) -> Any:
     """Query or path text as the JSON value the schema describes (left as text when it is not)."""
     kind = schema.get("type")
@@ -573,15 +570,11 @@ def _coerce(values: list[str], schema: dict[str, Any]) -> Any:
 
 def _api_key_names(specs: Sequence[LoadedSpec], location: str) -> frozenset[str]:
     """Lower-cased names of the specs' ``apiKey`` security schemes sent ``in`` this location."""
-    names = set()
-    for spec in specs:
-        components = spec.data.get("components")
-        schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-        for scheme in schemes.values() if isinstance(schemes, dict) else []:
-            if (
-                isinstance(scheme, dict)
-                and scheme.get("type") == "apiKey"
-                and scheme.get("in") == location
-            ):
-                names.add(str(scheme.get("name", "")).lower())
-    return frozenset(names)
+    return frozenset(
+        str(scheme.get("name", "")).lower()
+        for spec in specs
+        for scheme in security_schemes(spec).values()
+        if isinstance(scheme, dict)
+        and scheme.get("type") == "apiKey"
+        and scheme.get("in") == location
+    )

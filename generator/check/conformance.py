@@ -8,7 +8,7 @@ keyword is written in the spec (file, line and column), so a reader can go strai
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -18,7 +18,7 @@ import jsonschema_rs
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.loading import Document
-from generator.spec.navigator import media_type_key, operations, response_key
+from generator.spec.navigator import Operation, media_type_key, operations, response_key
 from generator.spec.refs import LoadedSpec, RefError
 
 #: Backtracking steps a ``pattern`` may take on one value before it is reported as not checked.
@@ -40,6 +40,16 @@ _FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
 class ConformanceError(Exception):
     """The question cannot be asked: unknown operation, undeclared status or media type, bad schema."""
 
+    def __init__(self, message: str, detail: str | None = None) -> None:
+        super().__init__(message)
+        #: The message without the operation and status it is about, for callers that name those
+        #: themselves (the checker's reports).
+        self.detail = message if detail is None else detail
+
+    def __reduce__(self) -> tuple[type[ConformanceError], tuple[Any, ...]]:
+        # Rebuilt from its parts, not its message alone, when it crosses to another process.
+        return (type(self), (str(self), self.detail))
+
 
 class UnknownOperation(ConformanceError):
     """No operation of the spec has the operationId asked for."""
@@ -47,6 +57,16 @@ class UnknownOperation(ConformanceError):
 
 class UndeclaredStatus(ConformanceError):
     """The operation declares no response for this status (nor a range or ``default`` covering it)."""
+
+    def __init__(self, operation_id: str, status: str, declared: tuple[str, ...] | None) -> None:
+        listed = "none" if declared is None else ", ".join(declared)
+        super().__init__(f"{operation_id}: status {status} is not declared (declared: {listed})")
+        self.operation_id, self.status = operation_id, status
+        #: The statuses the operation declares; None when its ``responses`` is not an object.
+        self.declared = declared
+
+    def __reduce__(self) -> tuple[type[ConformanceError], tuple[Any, ...]]:
+        return (UndeclaredStatus, (self.operation_id, self.status, self.declared))
 
 
 class UndeclaredMediaType(ConformanceError):
@@ -242,6 +262,35 @@ def _too_deep(exc: BaseException) -> ConformanceError:
     return ConformanceError(f"the payload nests too deeply to be checked ({type(exc).__name__})")
 
 
+@dataclass(frozen=True)
+class DeclaredResponse:
+    """The response an operation declares for a status (see :meth:`Conformance.response`).
+
+    This is the one answer to "which schema is this response checked against": the library's
+    :meth:`Conformance.check_response` and the recording checker both ask it.
+    """
+
+    #: The key of ``responses`` that answered: the status itself, its range (``4XX``) or ``default``.
+    status_key: str
+    #: Where the Response Object is written, ``$ref``s followed.
+    document: Document
+    pointer: str
+    #: The declared media types (empty when the response declares no body).
+    content: dict[str, Any] = field(default_factory=dict)
+
+    def media_key(self, media_type: str) -> str | None:
+        """The declared media type serving ``media_type``: exact, then ``type/*``, then ``*/*``."""
+        return media_type_key(self.content, media_type)
+
+    def schema(self, media_key: str) -> tuple[Document, str] | None:
+        """Where the schema of a declared media type is written; None when it declares none (then
+        any payload fits)."""
+        media = self.content.get(media_key)
+        if not isinstance(media, dict) or "schema" not in media:
+            return None
+        return self.document, jp.join(self.pointer, "content", media_key, "schema")
+
+
 class Conformance:
     """Checks response payloads against one spec; validators are compiled once and reused."""
 
@@ -273,6 +322,38 @@ class Conformance:
             return []
         return self.schemas.violations(found[0], found[1], payload)
 
+    def response(self, operation: Operation, status: str) -> DeclaredResponse:
+        """The response ``operation`` declares for ``status``: exactly, then by range (``4XX``),
+        then ``default``.
+
+        Raises :class:`UndeclaredStatus` when none answers, :class:`ConformanceError` when the
+        response's ``$ref`` does not resolve.
+        """
+        responses_pointer = jp.join(operation.pointer, "responses")
+        try:
+            responses = jp.resolve(operation.document.data, responses_pointer)
+        except LookupError:
+            responses = None
+        if not isinstance(responses, dict):
+            raise UndeclaredStatus(operation.operation_id, status, None)
+        status_key = response_key(responses, status)
+        if status_key is None:
+            raise UndeclaredStatus(operation.operation_id, status, tuple(responses))
+        try:
+            response = self.spec.deref(operation.document, jp.join(responses_pointer, status_key))
+        except RefError as exc:
+            raise ConformanceError(
+                f"{operation.operation_id} {status_key}: {exc.message}", exc.message
+            ) from None
+        value = response.value
+        content = value.get("content") if isinstance(value, dict) else None
+        return DeclaredResponse(
+            status_key,
+            response.document,
+            response.pointer,
+            content if isinstance(content, dict) else {},
+        )
+
     def _find_schema(
         self, operation_id: str, status: str, media_type: str
     ) -> tuple[Document, str] | None:
@@ -282,31 +363,18 @@ class Conformance:
             raise UnknownOperation(
                 f"{self.spec.name}: no operation {operation_id!r} (operations: {known})"
             )
-        responses_pointer = jp.join(operation.pointer, "responses")
-        responses = jp.resolve(operation.document.data, responses_pointer)
-        status_key = response_key(responses if isinstance(responses, dict) else {}, status)
-        if status_key is None:
-            declared = ", ".join(responses) if isinstance(responses, dict) else "none"
-            raise UndeclaredStatus(
-                f"{operation_id}: status {status} is not declared (declared: {declared})"
+        response = self.response(operation, status)
+        if not response.content:
+            raise UndeclaredMediaType(
+                f"{operation_id} {response.status_key}: the response declares no body"
             )
-        try:
-            response = self.spec.deref(operation.document, jp.join(responses_pointer, status_key))
-        except RefError as exc:
-            raise ConformanceError(f"{operation_id} {status_key}: {exc.message}") from None
-        content = response.value.get("content") if isinstance(response.value, dict) else None
-        if not isinstance(content, dict) or not content:
-            raise UndeclaredMediaType(f"{operation_id} {status_key}: the response declares no body")
-        media_key = media_type_key(content, media_type)
+        media_key = response.media_key(media_type)
         if media_key is None:
             raise UndeclaredMediaType(
-                f"{operation_id} {status_key}: {media_type} is not declared"
-                f" (declared: {', '.join(content)})"
+                f"{operation_id} {response.status_key}: {media_type} is not declared"
+                f" (declared: {', '.join(response.content)})"
             )
-        media = content[media_key]
-        if not isinstance(media, dict) or "schema" not in media:
-            return None
-        return response.document, jp.join(response.pointer, "content", media_key, "schema")
+        return response.schema(media_key)
 
 
 def check_response(

@@ -15,24 +15,27 @@ from::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from generator.check.checker import Checker, Limits, Verdict
-from generator.check.exchanges import parse_line
 from generator.check.reports import Summary
 
 
 def check_partition(lines: Iterable[Any], checker: Checker) -> list[Verdict]:
-    """Verdicts for one partition of JSON lines (text, or ``(source, text)`` pairs)."""
-    verdicts = []
+    """Verdicts for one partition of JSON lines (text, or ``(source, text)`` pairs); blank text
+    lines are skipped. The work is :meth:`Checker.check_lines`, as in the process runner."""
+    return checker.check_lines(_sourced(lines))
+
+
+def _sourced(lines: Iterable[Any]) -> Iterator[tuple[str, bytes | str]]:
+    """The lines as (source, text) pairs; a bare line is named by its place in the partition."""
     for index, item in enumerate(lines):
         source, text = item if isinstance(item, tuple) else (f"line {index + 1} of partition", item)
         if isinstance(text, str) and not text.strip():
             continue
-        verdicts.append(checker.check(parse_line(text, str(source))))
-    return verdicts
+        yield str(source), text
 
 
 def check_bag(

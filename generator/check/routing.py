@@ -24,10 +24,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from generator.spec.navigator import Operation, operations
+from generator.spec.navigator import TEMPLATE_VARIABLE, Operation, operations, servers
 from generator.spec.refs import LoadedSpec
 
-_VARIABLE = re.compile(r"\{([^{}]+)\}")
 #: An explicit default port says nothing: ``https://host:443/x`` is ``https://host/x``.
 _DEFAULT_PORT = re.compile(
     r"^((?i:https://[^/?#:]+)):443(?=[/?#]|$)|^((?i:http://[^/?#:]+)):80(?=[/?#]|$)"
@@ -49,16 +48,16 @@ class Router:
 
     def __init__(self, specs: Sequence[LoadedSpec]) -> None:
         self.specs = list(specs)
-        servers: list[_Server] = []
+        built: list[_Server] = []
         for index, spec in enumerate(self.specs):
             paths = _PathTable(operations(spec))
-            for server in spec.data.get("servers") or [{"url": "/"}]:
-                servers.append(_Server.build(index, server, paths))
-        servers.sort(key=lambda s: -s.literal)
-        self._servers = servers
+            for server in servers(spec):
+                built.append(_Server.build(index, server, paths))
+        built.sort(key=lambda s: -s.literal)
+        self._servers = built
         # Servers written without variables are found by the request's origin in one lookup; the
         # others (templated hosts, relative URLs) are tried on every request, in rank order.
-        self._patterned = [s for s in servers if s.origin is None]
+        self._patterned = [s for s in built if s.origin is None]
         self._by_origin: dict[str, list[_Server]] = {}
 
     def _candidates(self, origin: str) -> list[_Server]:
@@ -181,7 +180,7 @@ class _PathTemplate:
         for segment in path.split("/"):
             pieces: list[str | None] = []
             position = 0
-            for found in _VARIABLE.finditer(segment):
+            for found in TEMPLATE_VARIABLE.finditer(segment):
                 if found.start() > position:
                     pieces.append(segment[position : found.start()])
                 pieces.append(None)
@@ -340,7 +339,7 @@ class _ServerTemplate:
                 text = url[start:end]
                 pieces.append(text.lower() if start < host_end else text)
 
-        for found in _VARIABLE.finditer(url):
+        for found in TEMPLATE_VARIABLE.finditer(url):
             add_literal(position, found.start())
             literal += found.start() - position
             variable = declared.get(found.group(1))

@@ -134,6 +134,45 @@ def operation_responses(
     return found
 
 
+def servers(spec: LoadedSpec) -> list[dict[str, Any]]:
+    """The Server Objects of the spec's root, or the one OpenAPI implies when none is listed
+    (``url: /``); entries that are not objects are left out."""
+    listed = spec.data.get("servers") or [{"url": "/"}]
+    return (
+        [server for server in listed if isinstance(server, dict)]
+        if isinstance(listed, list)
+        else []
+    )
+
+
+def response_headers(spec: LoadedSpec, document: Document, response_pointer: str) -> dict[str, Any]:
+    """The Header Objects a response declares, by name as written; ``$ref``s are followed and
+    those that do not resolve are left out."""
+    response = jp.resolve(document.data, response_pointer)
+    declared = response.get("headers") if isinstance(response, dict) else None
+    found: dict[str, Any] = {}
+    for name in declared if isinstance(declared, dict) else ():
+        try:
+            found[name] = spec.deref(document, jp.join(response_pointer, "headers", name)).value
+        except RefError:
+            continue
+    return found
+
+
+def security_schemes(spec: LoadedSpec) -> dict[str, Any]:
+    """The Security Scheme Objects of ``components/securitySchemes`` by name; ``$ref``s are
+    followed and those that do not resolve are left out."""
+    components = spec.data.get("components")
+    declared = components.get("securitySchemes") if isinstance(components, dict) else None
+    found: dict[str, Any] = {}
+    for name in declared if isinstance(declared, dict) else ():
+        try:
+            found[name] = spec.deref(spec.root, jp.join("/components/securitySchemes", name)).value
+        except RefError:
+            continue
+    return found
+
+
 def response_key(responses: dict[str, Any], status: str) -> str | None:
     """The key of ``responses`` that answers ``status``: exact, then its range (``4XX``), then
     ``default``."""

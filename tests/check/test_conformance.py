@@ -61,6 +61,31 @@ def test_media_type_parameters_and_case_are_ignored() -> None:
     assert conformance.check_response("getJob", "200", {}, "Application/JSON; charset=utf-8") == []
 
 
+def test_the_declared_response_names_its_status_key_media_types_and_schemas(
+    tmp_path: Path,
+) -> None:
+    conformance = spec_with_more_responses(tmp_path)
+    operation = conformance.operations["getJob"]
+    ranged = conformance.response(operation, "404")
+    assert ranged.status_key == "4XX"
+    assert ranged.media_key("application/problem+json; charset=utf-8") == (
+        "application/problem+json"
+    )
+    assert ranged.media_key("text/html") is None
+    fallback = conformance.response(operation, "503")
+    assert (fallback.status_key, fallback.media_key("text/plain")) == ("default", "*/*")
+    document, pointer = fallback.schema("*/*") or (None, "")
+    assert document is conformance.spec.root
+    assert pointer.endswith("/responses/default/content/*~1*/schema")
+
+
+def test_an_operation_without_responses_declares_no_status(tmp_path: Path) -> None:
+    text = MINIMAL_SPEC.replace("      responses:", "      x-responses:")
+    conformance = Conformance(load_spec(write(tmp_path, "api.yaml", text)))
+    with pytest.raises(UndeclaredStatus, match=r"status 200 is not declared \(declared: none\)"):
+        conformance.check_response("getJob", 200, {})
+
+
 def test_questions_with_no_answer_raise_clear_errors() -> None:
     conformance = shipped_conformance("alteryx")
     with pytest.raises(
