@@ -3,33 +3,31 @@ classified by :data:`generator.diff.rules.RULES`.
 
 Servers and security schemes are compared first, then every operation, matched by method and path
 template shape (:func:`generator.spec.navigator.template_shape`): its operationId, parameters,
-request body, responses and security. Schemas are compared by :mod:`generator.diff.schemas`.
+request body, responses and security. Schemas are compared by :mod:`generator.diff.schemas`,
+servers and security by :mod:`generator.diff.security`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from generator.diff.places import (
-    child,
-    deref,
-    existing,
-    locate,
-    mapping,
-    member,
-    missing_from,
-    show,
-)
+from generator.diff.places import existing, locate, mapping, member, show
 from generator.diff.rules import RULES, Change, DiffReport
 from generator.diff.schemas import Direction, Draft, SchemaWalk
+from generator.diff.security import (
+    compare_operation_security,
+    compare_security_schemes,
+    compare_servers,
+)
 from generator.spec import pointer as jp
 from generator.spec.navigator import (
     PathOperation,
+    content_entries,
     media_essence,
     operation_parameters,
     path_operations,
+    responses,
     template_shape,
     template_variables,
 )
@@ -52,10 +50,10 @@ class _Differ:
         self.schemas = SchemaWalk(old, new)
 
     def run(self) -> list[Change]:
-        self.servers()
-        self.security_schemes()
         old_ops = _operations(self.old)
         new_ops = _operations(self.new)
+        compare_servers(self.old, self.new, self.emit)
+        compare_security_schemes(self.old, self.new, old_ops.values(), self.emit)
         for key, old_op in old_ops.items():
             new_op = new_ops.get(key)
             if new_op is None:
@@ -83,90 +81,6 @@ class _Differ:
             Change(kind, RULES[kind], message, old_pointer, new_pointer, old_line, new_line)
         )
 
-    # -- servers and security schemes
-
-    def servers(self) -> None:
-        old = _servers(self.old)
-        new = _servers(self.new)
-        new_urls = {url: (at, value) for url, at, value in new}
-        old_urls = {url for url, _, _ in old}
-        gone = []
-        for url, old_at, old_value in old:
-            if url in new_urls:
-                self.server_variables(url, old_at, old_value, *new_urls[url])
-            else:
-                gone.append((url, old_at))
-        fresh = [(url, at) for url, at, _ in new if url not in old_urls]
-        # A server whose URL changed keeps its place in the list: pair what is gone with what is
-        # new in order, so one edited URL reads as one change rather than a removal and an addition.
-        for (old_url, old_at), (new_url, new_at) in zip(gone, fresh, strict=False):
-            self.emit(
-                "server-url-changed",
-                f"server URL changed from {old_url or '/'!r} to {new_url or '/'!r}",
-                old_at,
-                new_at,
-            )
-        for old_url, old_at in gone[len(fresh) :]:
-            self.emit("server-removed", f"server {old_url or '/'!r} was removed", old_at)
-        for new_url, new_at in fresh[len(gone) :]:
-            self.emit("server-added", f"server {new_url or '/'!r} was added", None, new_at)
-
-    def server_variables(
-        self, url: str, old_at: Target | None, old: dict[str, Any], new_at: Target | None, new: Any
-    ) -> None:
-        if old_at is None or new_at is None:
-            return
-        old_vars = mapping(old.get("variables"))
-        new_vars = mapping(new.get("variables"))
-        for name, old_var in old_vars.items():
-            new_var = new_vars.get(name)
-            if not isinstance(old_var, dict) or not isinstance(new_var, dict):
-                continue
-            old_ptr = jp.join(old_at.pointer, "variables", name)
-            new_ptr = jp.join(new_at.pointer, "variables", name)
-            old_enum, new_enum = old_var.get("enum"), new_var.get("enum")
-            if isinstance(old_enum, list) and isinstance(new_enum, list):
-                for index, value in missing_from(old_enum, new_enum):
-                    self.emit(
-                        "server-variable-enum-value-removed",
-                        f"server {url!r}: variable {name!r} no longer allows {show(value)}",
-                        Target(old_at.document, jp.join(old_ptr, "enum", index)),
-                    )
-                for index, value in missing_from(new_enum, old_enum):
-                    self.emit(
-                        "server-variable-enum-value-added",
-                        f"server {url!r}: variable {name!r} allows the new value {show(value)}",
-                        None,
-                        Target(new_at.document, jp.join(new_ptr, "enum", index)),
-                    )
-            if old_var.get("default") != new_var.get("default"):
-                self.emit(
-                    "server-variable-default-changed",
-                    f"server {url!r}: variable {name!r} defaults to"
-                    f" {show(new_var.get('default'))} instead of {show(old_var.get('default'))}",
-                    existing(old_at.document, jp.join(old_ptr, "default"), old_ptr),
-                    existing(new_at.document, jp.join(new_ptr, "default"), new_ptr),
-                )
-
-    def security_schemes(self) -> None:
-        """Schemes in use whose definition changed: clients send credentials the old way."""
-        used = _schemes_in_use(self.old)
-        old_schemes = mapping(mapping(self.old.data.get("components")).get("securitySchemes"))
-        new_schemes = mapping(mapping(self.new.data.get("components")).get("securitySchemes"))
-        for name in old_schemes:
-            if name not in used or name not in new_schemes:
-                continue
-            old_at = deref(self.old, self.old.root, jp.join("/components/securitySchemes", name))
-            new_at = deref(self.new, self.new.root, jp.join("/components/securitySchemes", name))
-            old_shape, new_shape = _scheme_shape(old_at.value), _scheme_shape(new_at.value)
-            if old_shape != new_shape:
-                self.emit(
-                    "security-scheme-changed",
-                    f"security scheme {name!r} changed from {old_shape} to {new_shape}",
-                    old_at,
-                    new_at,
-                )
-
     # -- operations
 
     def operation(self, old: PathOperation, new: PathOperation) -> None:
@@ -182,7 +96,7 @@ class _Differ:
         self.parameters(old, new)
         self.request_body(old, new)
         self.responses(old, new)
-        self.security(old, new)
+        compare_operation_security(_label(new), self.old, old, self.new, new, self.emit)
 
     def parameters(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
@@ -296,8 +210,8 @@ class _Differ:
 
     def responses(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
-        old_all = _statuses(self.old, _at(old))
-        new_all = _statuses(self.new, _at(new))
+        old_all = _statuses(self.old, old)
+        new_all = _statuses(self.new, new)
         for status, (old_key, old_at) in old_all.items():
             success = status.startswith("2")
             found = new_all.get(status)
@@ -369,69 +283,6 @@ class _Differ:
 
         self.schemas.compare(old_schema or old_media, new_schema or new_media, direction, report)
 
-    def security(self, old: PathOperation, new: PathOperation) -> None:
-        label = _label(new)
-        old_alts = _security(self.old, old)
-        new_alts = _security(self.new, new)
-        old_only = [alt for alt in old_alts if alt[0] not in {n[0] for n in new_alts}]
-        new_only = [alt for alt in new_alts if alt[0] not in {o[0] for o in old_alts}]
-        for names, old_scopes, old_at in old_alts:
-            match = next(((s, at) for n, s, at in new_alts if n == names), None)
-            if match is None:
-                continue
-            new_scopes, new_at = match
-            for name in sorted(names):
-                for scope in sorted(set(new_scopes[name]) - set(old_scopes[name])):
-                    self.emit(
-                        "security-scope-added",
-                        f"{label}: scheme {name!r} now requires scope {scope!r}",
-                        child(old_at, name),
-                        child(new_at, name),
-                    )
-                for scope in sorted(set(old_scopes[name]) - set(new_scopes[name])):
-                    self.emit(
-                        "security-scope-removed",
-                        f"{label}: scheme {name!r} no longer requires scope {scope!r}",
-                        child(old_at, name),
-                        child(new_at, name),
-                    )
-        # An alternative that gained or lost schemes is one edited requirement, not a removed and
-        # an added one: pair them by inclusion first (an anonymous operation is the empty set).
-        for names, _, old_at in list(old_only):
-            partner = next((alt for alt in new_only if alt[0] < names or alt[0] > names), None)
-            if partner is None:
-                continue
-            old_only.remove((names, _, old_at))
-            new_only.remove(partner)
-            new_names, _, new_at = partner
-            for name in sorted(new_names - names):
-                self.emit(
-                    "security-scheme-added",
-                    f"{label}: security now also requires scheme {name!r}",
-                    old_at,
-                    child(new_at, name),
-                )
-            for name in sorted(names - new_names):
-                self.emit(
-                    "security-scheme-removed",
-                    f"{label}: security no longer requires scheme {name!r}",
-                    child(old_at, name),
-                    new_at,
-                )
-        for names, _, old_at in old_only:
-            self.emit(
-                "security-alternative-removed",
-                f"{label}: authenticating with {_show_alt(names)} is no longer accepted",
-                old_at,
-            )
-        for names, _, new_at in new_only:
-            self.emit(
-                "security-alternative-added",
-                f"{label}: authenticating with {_show_alt(names)} is now accepted",
-                None,
-                new_at,
-            )
-
 
 def _ends(draft: Draft) -> tuple[Target | None, Target | None]:
     return draft.old, draft.new
@@ -480,97 +331,23 @@ def _param_schema(param: Target) -> Target | None:
     found = existing(param.document, jp.join(param.pointer, "schema"), None)
     if found is not None:
         return found
-    for media in mapping(mapping(param.value).get("content")):
-        return existing(param.document, jp.join(param.pointer, "content", media, "schema"), None)
+    for media in content_entries(param).values():
+        return existing(media.document, jp.join(media.pointer, "schema"), None)
     return None
 
 
-def _statuses(spec: LoadedSpec, operation: Target) -> dict[str, tuple[str, Target]]:
+def _statuses(spec: LoadedSpec, operation: PathOperation) -> dict[str, tuple[str, Target]]:
     """Responses by normalised status (``2xx`` is ``2XX``): the key as written and the response."""
-    pointer = jp.join(operation.pointer, "responses")
-    found: dict[str, tuple[str, Target]] = {}
-    for status in mapping(mapping(operation.value).get("responses")):
-        at = deref(spec, operation.document, jp.join(pointer, status))
-        found[status.upper()] = (status, at)
-    return found
+    listed = responses(spec, operation.document, operation.pointer)
+    return {status.upper(): (status, at) for status, at in listed.items()}
 
 
 def _content(at: Target) -> dict[str, tuple[str, Target]]:
     """Media types of a request body or response by essence: the key as written and its place."""
     found: dict[str, tuple[str, Target]] = {}
-    for media in mapping(mapping(at.value).get("content")):
-        place = Target(at.document, jp.join(at.pointer, "content", media))
+    for media, place in content_entries(at).items():
         found.setdefault(media_essence(media), (media, place))
     return found
-
-
-def _servers(spec: LoadedSpec) -> list[tuple[str, Target | None, dict[str, Any]]]:
-    """Root servers as (URL without trailing slash, place, object); none means ``/`` (OpenAPI)."""
-    listed = spec.data.get("servers")
-    found: list[tuple[str, Target | None, dict[str, Any]]] = []
-    if isinstance(listed, list):
-        for index, server in enumerate(listed):
-            if isinstance(server, dict) and isinstance(server.get("url"), str):
-                at = Target(spec.root, f"/servers/{index}")
-                found.append((server["url"].rstrip("/"), at, server))
-    return found or [("", None, {})]
-
-
-_Alternative = tuple[frozenset[str], dict[str, list[str]], Target | None]
-
-
-def _security(spec: LoadedSpec, operation: PathOperation) -> list[_Alternative]:
-    """The security alternatives in force for an operation; an anonymous one is the empty set."""
-    if isinstance(operation.value.get("security"), list):
-        at = Target(operation.document, jp.join(operation.pointer, "security"))
-    elif isinstance(spec.data.get("security"), list):
-        at = Target(spec.root, "/security")
-    else:
-        return [(frozenset(), {}, None)]
-    alternatives: list[_Alternative] = []
-    for index, requirement in enumerate(at.value):
-        if not isinstance(requirement, dict):
-            continue
-        scopes = {
-            str(name): [str(s) for s in value] if isinstance(value, list) else []
-            for name, value in requirement.items()
-        }
-        names = frozenset(scopes)
-        if all(alt[0] != names for alt in alternatives):
-            alternatives.append((names, scopes, Target(at.document, jp.join(at.pointer, index))))
-    return alternatives or [(frozenset(), {}, at)]
-
-
-def _schemes_in_use(spec: LoadedSpec) -> set[str]:
-    used: set[str] = set()
-    requirements = list(_security_lists(spec))
-    for listed in requirements:
-        for requirement in listed:
-            used.update(mapping(requirement))
-    return used
-
-
-def _security_lists(spec: LoadedSpec) -> Iterable[list[Any]]:
-    if isinstance(spec.data.get("security"), list):
-        yield spec.data["security"]
-    for operation in _operations(spec).values():
-        if isinstance(operation.value.get("security"), list):
-            yield operation.value["security"]
-
-
-def _scheme_shape(value: Any) -> str:
-    """What a client must do to use a security scheme, as text to compare and show."""
-    scheme = mapping(value)
-    kind = str(scheme.get("type"))
-    if kind == "apiKey":
-        return f"an API key {scheme.get('name')!r} in the {scheme.get('in')}"
-    if kind == "http":
-        return f"HTTP {str(scheme.get('scheme', '')).lower()} authentication"
-    return f"{kind} authentication"
-
-
-def _show_alt(names: frozenset[str]) -> str:
-    return " + ".join(repr(name) for name in sorted(names)) if names else "no credentials"
 
 
 def _merge(changes: list[Change]) -> list[Change]:

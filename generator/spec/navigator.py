@@ -244,3 +244,149 @@ def holds_data(pointer: str, key: str, value: Any, *, in_schema: bool = False) -
     if key == "examples":
         return in_schema or not isinstance(value, dict)
     return not in_schema and key == "value" and jp.parent(pointer).endswith("/examples")
+
+
+# --- Responses, content, servers and security
+
+#: How many ``$ref`` hops :func:`_follow_refs` takes before taking them for a loop (as ``refs.py`` does).
+_FOLLOW_HOPS = 64
+
+
+def responses(spec: LoadedSpec, document: Document, op_pointer: str) -> dict[str, Target]:
+    """An operation's responses by status as written (``200``, ``4XX``, ``default``), in file order.
+
+    Each is the Response Object, ``$ref``s followed. A ``$ref`` that cannot be followed leaves the
+    reference itself: the response is still listed (``validate`` reports the reference).
+    """
+    pointer = jp.join(op_pointer, "responses")
+    return {
+        status: _follow_refs(spec, document, jp.join(pointer, status))
+        for status in _member_names(document, pointer)
+    }
+
+
+def content_entries(at: Target) -> dict[str, Target]:
+    """The ``content`` of a request body, response, parameter or header at ``at``, by media type
+    as written, in file order: each entry is a Media Type Object (which is never a ``$ref``)."""
+    pointer = jp.join(at.pointer, "content")
+    return {
+        media: Target(at.document, jp.join(pointer, media))
+        for media in _member_names(at.document, pointer)
+    }
+
+
+def servers(spec: LoadedSpec, document: Document | None = None, pointer: str = "") -> list[Target]:
+    """The Server Objects the root (by default), a Path Item or an operation lists, in order.
+
+    Only objects are listed; none at all is an empty list (for the root, OpenAPI then means a
+    single server ``/``, which is the caller's to assume).
+    """
+    document = spec.root if document is None else document
+    listed = _value_at(document, jp.join(pointer, "servers"))
+    if not isinstance(listed, list):
+        return []
+    return [
+        Target(document, jp.join(pointer, "servers", index))
+        for index, server in enumerate(listed)
+        if isinstance(server, dict)
+    ]
+
+
+def all_servers(spec: LoadedSpec) -> list[Target]:
+    """Every Server Object of the spec, in the places OpenAPI allows them: the root's, then each
+    Path Item's (``$ref``s followed), then each operation's."""
+    found = servers(spec)
+    for item in _followed_path_items(spec):
+        found += servers(spec, item.document, item.pointer)
+    for operation in path_operations(spec):
+        found += servers(spec, operation.document, operation.pointer)
+    return found
+
+
+def security(
+    spec: LoadedSpec, document: Document | None = None, pointer: str = ""
+) -> Target | None:
+    """The ``security`` list the root (by default) or an operation declares; None when it declares
+    none (an operation then inherits the root's: see :func:`security_in_force`)."""
+    document = spec.root if document is None else document
+    at = Target(document, jp.join(pointer, "security"))
+    return at if isinstance(_value_at(document, at.pointer), list) else None
+
+
+def security_in_force(spec: LoadedSpec, document: Document, op_pointer: str) -> Target | None:
+    """The ``security`` list that applies to an operation: its own, else the root's; None when
+    neither declares one (anyone may call it)."""
+    own = security(spec, document, op_pointer)
+    return own if own is not None else security(spec)
+
+
+def security_lists(spec: LoadedSpec) -> list[Target]:
+    """Every ``security`` list the spec declares: the root's, then each operation's own."""
+    found = [security(spec)]
+    found += [security(spec, op.document, op.pointer) for op in path_operations(spec)]
+    return [listed for listed in found if listed is not None]
+
+
+def security_requirements(listed: Target) -> list[Target]:
+    """The Security Requirement Objects of a ``security`` list, in order: each maps the names of
+    schemes to use together to the scopes they need. An empty one (``{}``) allows anonymous calls."""
+    requirements = _value_at(listed.document, listed.pointer)
+    if not isinstance(requirements, list):
+        return []
+    return [
+        Target(listed.document, jp.join(listed.pointer, index))
+        for index, requirement in enumerate(requirements)
+        if isinstance(requirement, dict)
+    ]
+
+
+def security_schemes(spec: LoadedSpec) -> dict[str, Target]:
+    """The security schemes of ``components`` by name, in file order, ``$ref``s followed (one that
+    cannot be followed leaves the reference itself)."""
+    pointer = "/components/securitySchemes"
+    return {
+        name: _follow_refs(spec, spec.root, jp.join(pointer, name))
+        for name in _member_names(spec.root, pointer)
+    }
+
+
+def _value_at(document: Document, pointer: str) -> Any:
+    """The value at ``pointer``, or None when there is none."""
+    try:
+        return jp.resolve(document.data, pointer)
+    except LookupError:
+        return None
+
+
+def _member_names(document: Document, pointer: str) -> list[str]:
+    """The member names of the object at ``pointer``; none when it is missing or not an object."""
+    found = _value_at(document, pointer)
+    return [str(name) for name in found] if isinstance(found, dict) else []
+
+
+def _follow_refs(spec: LoadedSpec, document: Document, pointer: str) -> Target:
+    """Follow ``$ref``s from ``pointer`` as far as they go: a ``$ref`` that cannot be followed, or a
+    loop, stops at the last place reached instead of failing."""
+    at = Target(document, pointer)
+    for _ in range(_FOLLOW_HOPS):
+        value = _value_at(at.document, at.pointer)
+        if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
+            break
+        try:
+            at = spec.resolve(at.document, value["$ref"])
+        except RefError:
+            break
+    return at
+
+
+def _followed_path_items(spec: LoadedSpec) -> list[Target]:
+    """Every Path Item, in path order, ``$ref``s followed; one that cannot be followed is skipped."""
+    found: list[Target] = []
+    for path in _member_names(spec.root, "/paths"):
+        try:
+            item = spec.deref(spec.root, jp.join("/paths", path))
+        except RefError:
+            continue
+        if isinstance(item.value, dict):
+            found.append(item)
+    return found
