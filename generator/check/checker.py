@@ -573,7 +573,7 @@ def _api_key_names(specs: Sequence[LoadedSpec], location: str) -> frozenset[str]
     return frozenset(
         str(scheme.get("name", "")).lower()
         for spec in specs
-        for scheme in security_schemes(spec).values()
+        for scheme in (at.value for at in security_schemes(spec).values())
         if isinstance(scheme, dict)
         and scheme.get("type") == "apiKey"
         and scheme.get("in") == location

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from generator.spec.navigator import TEMPLATE_VARIABLE, Operation, operations, servers
+from generator.spec.navigator import TEMPLATE_VARIABLE, Operation, effective_servers, operations
 from generator.spec.refs import LoadedSpec
 
 #: An explicit default port says nothing: ``https://host:443/x`` is ``https://host/x``.
@@ -51,7 +51,7 @@ class Router:
         built: list[_Server] = []
         for index, spec in enumerate(self.specs):
             paths = _PathTable(operations(spec))
-            for server in servers(spec):
+            for server in effective_servers(spec):
                 built.append(_Server.build(index, server, paths))
         built.sort(key=lambda s: -s.literal)
         self._servers = built

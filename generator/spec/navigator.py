@@ -134,9 +134,9 @@ def operation_responses(
     return found
 
 
-def servers(spec: LoadedSpec) -> list[dict[str, Any]]:
-    """The Server Objects of the spec's root, or the one OpenAPI implies when none is listed
-    (``url: /``); entries that are not objects are left out."""
+def effective_servers(spec: LoadedSpec) -> list[dict[str, Any]]:
+    """The Server Objects requests go to: the root's, or the one OpenAPI implies when none is
+    listed (``url: /``); entries that are not objects are left out."""
     listed = spec.data.get("servers") or [{"url": "/"}]
     return (
         [server for server in listed if isinstance(server, dict)]
@@ -154,20 +154,6 @@ def response_headers(spec: LoadedSpec, document: Document, response_pointer: str
     for name in declared if isinstance(declared, dict) else ():
         try:
             found[name] = spec.deref(document, jp.join(response_pointer, "headers", name)).value
-        except RefError:
-            continue
-    return found
-
-
-def security_schemes(spec: LoadedSpec) -> dict[str, Any]:
-    """The Security Scheme Objects of ``components/securitySchemes`` by name; ``$ref``s are
-    followed and those that do not resolve are left out."""
-    components = spec.data.get("components")
-    declared = components.get("securitySchemes") if isinstance(components, dict) else None
-    found: dict[str, Any] = {}
-    for name in declared if isinstance(declared, dict) else ():
-        try:
-            found[name] = spec.deref(spec.root, jp.join("/components/securitySchemes", name)).value
         except RefError:
             continue
     return found
