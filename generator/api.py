@@ -13,7 +13,7 @@ from generator.check.exchanges import Record, Unreadable, jsonl_lines, parse_lin
 from generator.check.reports import Reporter, Summary
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome, Output, Package
-from generator.spec.loading import DEFAULT_LIMITS, SpecLimits
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.refs import LoadedSpec, load_spec
 from generator.validate.findings import Finding
 

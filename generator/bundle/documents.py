@@ -23,7 +23,7 @@ from generator.check.conformance import count_values
 from generator.errors import SpecgenError
 from generator.generate.schemas import SchemaCollector, name_bodies
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Keywords that mean something to OpenAPI only; JSON Schema consumers would reject or misread them.

@@ -45,7 +45,7 @@ from generator.check.redaction import (
 from generator.check.routing import Route, Router
 from generator.errors import display_path
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import Operation, media_type_key, operation_parameters
 from generator.spec.refs import LoadedSpec, RefError, load_spec
 

@@ -126,7 +126,9 @@ from urllib.parse import unquote
 from generator.errors import LoadError, SpecgenError, json_shown, shown
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
-from generator.spec.loading import DEFAULT_LIMITS, Document, SpecLimits, load_document
+from generator.spec.document import Document
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.loading import load_document
 from generator.spec.navigator import operation_parameters
 from generator.spec.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
 

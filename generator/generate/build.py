@@ -31,7 +31,7 @@ from generator.generate.ir import (
 from generator.generate.naming import Scope, identifier
 from generator.generate.schemas import BodyKey, SchemaCollector, name_bodies, operation_responses
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import operation_parameters, operations
 from generator.spec.refs import LoadedSpec
 

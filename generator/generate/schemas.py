@@ -15,7 +15,7 @@ from generator.generate.ir import NamedSchema, Source
 from generator.generate.naming import Scope, class_name
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import operations
 from generator.spec.refs import LoadedSpec, RefError, Target
 

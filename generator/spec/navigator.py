@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: The methods an OpenAPI Path Item may hold, in the order the specification lists them.

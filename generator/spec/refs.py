@@ -19,7 +19,9 @@ from urllib.request import url2pathname
 
 from generator.errors import LoadError, display_path
 from generator.spec import pointer as jp
-from generator.spec.loading import DEFAULT_LIMITS, Document, Position, SpecLimits, load_document
+from generator.spec.document import Document, Position
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.loading import load_document
 from generator.validate.findings import Finding, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")

@@ -13,7 +13,7 @@ from typing import Any
 
 from generator.check.conformance import ConformanceError, SchemaValidators, Violation
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import operation_parameters
 from generator.spec.refs import LoadedSpec, RefError, Target
 from generator.validate.findings import Finding, Severity
