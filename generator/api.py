@@ -14,7 +14,8 @@ from generator.check.reports import Reporter, Summary
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome, Output, Package
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
-from generator.spec.refs import LoadedSpec, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec
 from generator.validate.findings import Finding
 
 #: File names taken from a folder given as a target.

@@ -17,7 +17,7 @@ from generator.check.conformance import (
     check_response,
 )
 from generator.spec.document import Document
-from generator.spec.refs import load_spec
+from generator.spec.reading import load_spec
 from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
 
 RESPONSES = """\

@@ -47,7 +47,8 @@ from generator.errors import display_path
 from generator.spec import pointer as jp
 from generator.spec.document import Document
 from generator.spec.navigator import Operation, media_type_key, operation_parameters
-from generator.spec.refs import LoadedSpec, RefError, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec, RefError
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
 

@@ -130,7 +130,8 @@ from generator.spec.document import Document
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.loading import load_document
 from generator.spec.navigator import operation_parameters
-from generator.spec.refs import LoadedSpec, RefError, Target, iter_refs, load_spec
+from generator.spec.reading import iter_refs, load_spec
+from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Every kind of change and whether it breaks an existing client (see the module docstring).
 RULES: dict[str, bool] = {
