@@ -5,6 +5,7 @@ spec (``schemas/job.yaml#/Job``). Anything else, a URL or a path that leaves the
 refused: validating a spec must never read the network or files the user did not hand over.
 Problems are collected as findings (rules ``ref-remote``, ``ref-outside``, ``ref-resolves``) so
 validation can report every one of them, with its location, in one run.
+:func:`generator.spec.reading.load_spec` builds a :class:`LoadedSpec` by following every ``$ref``.
 """
 
 from __future__ import annotations
