@@ -341,7 +341,7 @@ def jsonschema_rs_row(path: Path, labels: Sequence[Label]) -> Row:
     from importlib.metadata import version
 
     from generator.check.conformance import Conformance
-    from generator.spec.refs import load_spec
+    from generator.spec.reading import load_spec
 
     conformances = {name: Conformance(load_spec(SPEC_FOLDER / f"{name}.yaml")) for name in SPECS}
     validators = {}

@@ -1,4 +1,4 @@
-"""Fuzz reading specs at length: the CI test's properties (tests/test_fuzz_spec.py), more examples.
+"""Fuzz reading specs at length: the CI test's properties (tests/spec/test_fuzz_spec.py), more examples.
 
 Run from the repository root:  python benchmarks/fuzz_spec.py [--examples 10000] [--loader-share 0.5]
 
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_fuzz_spec import (  # noqa: E402
+from tests.spec.test_fuzz_spec import (  # noqa: E402
     Example,
     load_finding,
     raw_documents,

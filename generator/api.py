@@ -14,8 +14,9 @@ from generator.diff.revisions import load_version
 from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome
-from generator.spec.loading import DEFAULT_LIMITS, SpecLimits
-from generator.spec.refs import LoadedSpec, load_spec
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec
 from generator.validate.findings import Finding
 
 #: File names taken from a folder given as a target.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import __version__, api
 from generator.errors import SpecgenError, display_path, shown
-from generator.spec.loading import SpecLimits
+from generator.spec.limits import SpecLimits
 from generator.validate import report
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

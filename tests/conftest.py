@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.check.conformance import Conformance
-from generator.spec.refs import LoadedSpec, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec
 from tests.limits import limit_memory
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,7 +23,8 @@ from generator.check.conformance import count_values
 from generator.errors import SpecgenError
 from generator.generate.schemas import SchemaCollector, name_bodies
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
+from generator.spec.navigator import holds_data, is_extension
 from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Keywords that mean something to OpenAPI only; JSON Schema consumers would reject or misread them.
@@ -202,13 +203,8 @@ def _members(
     for key, value in node.items():
         if pointer == "/components" and key == "schemas":
             continue  # rebuilt from the collector, which names and rewrites every schema
-        literal = key in ("example", "default", "const", "enum") or key.startswith("x-")
-        if key == "examples":
-            # A schema's `examples` are values; elsewhere it maps names to Example Objects.
-            literal = in_schema or not isinstance(value, dict)
-        if key == "value" and jp.parent(pointer).endswith("/examples"):
-            literal = True  # the value of an Example Object
-        if literal:
+        # Extensions are copied as written too: they are data for other tools, not OpenAPI.
+        if holds_data(pointer, key, value, in_schema=in_schema) or is_extension(key):
             yield key, value, None
         else:
             yield key, value, in_schema or key == "schema"
@@ -237,7 +233,8 @@ def _json_schema_keywords(node: Any) -> Any:
             if "examples" not in node:
                 result["examples"] = [value]
             continue
-        if key in ("examples", "default", "const", "enum") or key.startswith("x-"):
+        # Inside a schema, which members hold data does not depend on where it is: no pointer.
+        if holds_data("", key, value, in_schema=True) or is_extension(key):
             result[key] = value
         else:
             result[key] = _json_schema_keywords(value)

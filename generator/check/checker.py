@@ -47,7 +47,7 @@ from generator.check.redaction import (
 from generator.check.routing import Route, Router
 from generator.errors import display_path
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import (
     Operation,
     may_be_json,
@@ -55,7 +55,8 @@ from generator.spec.navigator import (
     response_headers,
     security_schemes,
 )
-from generator.spec.refs import LoadedSpec, RefError, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec, RefError
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
 

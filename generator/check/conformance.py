@@ -17,7 +17,7 @@ import jsonschema_rs
 
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import Operation, media_type_key, operations, response_key
 from generator.spec.refs import LoadedSpec, RefError
 

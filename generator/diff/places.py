@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: As in refs.py: more hops than this is a loop of $refs.

@@ -10,8 +10,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from generator.errors import LoadError
-from generator.spec.loading import DEFAULT_LIMITS, SpecLimits, load_document
-from generator.spec.refs import LoadedSpec, iter_refs, load_spec
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.loading import load_document
+from generator.spec.reading import iter_refs, load_spec
+from generator.spec.refs import LoadedSpec
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

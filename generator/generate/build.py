@@ -30,13 +30,12 @@ from generator.generate.ir import (
     UrlPart,
 )
 from generator.generate.naming import Scope, identifier
-from generator.generate.schemas import BodyKey, ClientSchemas, source
+from generator.generate.schemas import BodyKey, ClientSchemas, documented_responses, source
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import (
     TEMPLATE_VARIABLE,
     operation_parameters,
-    operation_responses,
     operations,
 )
 from generator.spec.refs import LoadedSpec
@@ -315,7 +314,7 @@ def _op_responses(
     spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
 ) -> tuple[Response, ...]:
     result = []
-    for status, response in operation_responses(spec, op.document, op.pointer):
+    for status, response in documented_responses(spec, op):
         description = _text(response.value.get("description"))
         named = bodies.get((op.operation_id, status))
         if named is None:

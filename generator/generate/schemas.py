@@ -17,13 +17,14 @@ from generator.generate.ir import NamedSchema, Source
 from generator.generate.naming import Scope, class_name
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.navigator import (
+    Operation,
     holds_data,
     is_extension,
     may_be_json,
-    operation_responses,
     operations,
+    responses,
 )
 from generator.spec.refs import LoadedSpec, Target
 
@@ -160,7 +161,7 @@ def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, t
     names: dict[BodyKey, tuple[str, str]] = {}
     for op in operations(spec):
         base = class_name(op.operation_id)
-        for status, response in operation_responses(spec, op.document, op.pointer):
+        for status, response in documented_responses(spec, op):
             found = json_body_schema(spec, response.document, response.pointer)
             if found is not None:
                 media, schema_pointer = found
@@ -191,3 +192,12 @@ def json_body_schema(spec: LoadedSpec, document: Document, pointer: str) -> tupl
         if may_be_json(media_type) and isinstance(media, dict) and "schema" in media:
             return media_type, jp.join(pointer, "content", media_type, "schema")
     return None
+
+
+def documented_responses(spec: LoadedSpec, op: Operation) -> list[tuple[str, Target]]:
+    """An operation's responses in file order, each status in one spelling: a range upper-cased
+    (``2xx`` is ``2XX``), so names made from it do not depend on how the spec wrote it."""
+    return [
+        (status if status == "default" else status.upper(), response)
+        for status, response in responses(spec, op.document, op.pointer).items()
+    ]

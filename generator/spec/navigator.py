@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
+from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: The methods an OpenAPI Path Item may hold, in the order the specification lists them.
@@ -58,9 +58,9 @@ class Operation:
     method: str
 
 
-def path_operations(spec: LoadedSpec) -> list[PathOperation]:
-    """Every operation of the spec, in file order (path order, then :data:`HTTP_METHODS` order)."""
-    found: list[PathOperation] = []
+def path_items(spec: LoadedSpec) -> list[tuple[str, Target]]:
+    """Every path item of the spec with its path template, in file order, ``$ref``s followed."""
+    found: list[tuple[str, Target]] = []
     paths = spec.data.get("paths")
     if not isinstance(paths, dict):
         return found
@@ -69,8 +69,15 @@ def path_operations(spec: LoadedSpec) -> list[PathOperation]:
             item = spec.deref(spec.root, jp.join("/paths", path))
         except RefError:
             continue
-        if not isinstance(item.value, dict):
-            continue
+        if isinstance(item.value, dict):
+            found.append((path, item))
+    return found
+
+
+def path_operations(spec: LoadedSpec) -> list[PathOperation]:
+    """Every operation of the spec, in file order (path order, then :data:`HTTP_METHODS` order)."""
+    found: list[PathOperation] = []
+    for path, item in path_items(spec):
         for method in HTTP_METHODS:
             operation = item.value.get(method)
             if isinstance(operation, dict):
@@ -112,26 +119,6 @@ def operation_parameters(
             if isinstance(value, dict) and isinstance(value.get("name"), str):
                 params[(str(value.get("in")), value["name"])] = param
     return params
-
-
-def operation_responses(
-    spec: LoadedSpec, document: Document, op_pointer: str
-) -> list[tuple[str, Target]]:
-    """The responses an operation documents, in file order, each with its status key as one spelling.
-
-    A range is upper-cased (``2xx`` is ``2XX``), so that names made from it do not depend on how the
-    spec wrote it; ``default`` stays as it is. A response whose ``$ref`` does not resolve is skipped.
-    """
-    responses = jp.resolve(document.data, op_pointer).get("responses", {})
-    found: list[tuple[str, Target]] = []
-    for status in responses:
-        try:
-            target = spec.deref(document, jp.join(op_pointer, "responses", status))
-        except RefError:
-            continue
-        key = str(status)
-        found.append((key if key == "default" else key.upper(), target))
-    return found
 
 
 def effective_servers(spec: LoadedSpec) -> list[dict[str, Any]]:
@@ -282,7 +269,7 @@ def all_servers(spec: LoadedSpec) -> list[Target]:
     """Every Server Object of the spec, in the places OpenAPI allows them: the root's, then each
     Path Item's (``$ref``s followed), then each operation's."""
     found = servers(spec)
-    for item in _followed_path_items(spec):
+    for _, item in path_items(spec):
         found += servers(spec, item.document, item.pointer)
     for operation in path_operations(spec):
         found += servers(spec, operation.document, operation.pointer)
@@ -363,16 +350,3 @@ def _follow_refs(spec: LoadedSpec, document: Document, pointer: str) -> Target:
         except RefError:
             break
     return at
-
-
-def _followed_path_items(spec: LoadedSpec) -> list[Target]:
-    """Every Path Item, in path order, ``$ref``s followed; one that cannot be followed is skipped."""
-    found: list[Target] = []
-    for path in _member_names(spec.root, "/paths"):
-        try:
-            item = spec.deref(spec.root, jp.join("/paths", path))
-        except RefError:
-            continue
-        if isinstance(item.value, dict):
-            found.append(item)
-    return found

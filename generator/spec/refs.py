@@ -5,12 +5,12 @@ spec (``schemas/job.yaml#/Job``). Anything else, a URL or a path that leaves the
 refused: validating a spec must never read the network or files the user did not hand over.
 Problems are collected as findings (rules ``ref-remote``, ``ref-outside``, ``ref-resolves``) so
 validation can report every one of them, with its location, in one run.
+:func:`generator.spec.reading.load_spec` builds a :class:`LoadedSpec` by following every ``$ref``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,12 @@ from urllib.request import url2pathname
 
 from generator.errors import LoadError, display_path
 from generator.spec import pointer as jp
-from generator.spec.loading import DEFAULT_LIMITS, Document, Position, SpecLimits, load_document
+from generator.spec.document import Document, Position
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.loading import load_document
 from generator.validate.findings import Finding, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-#: Keys whose values are literal data, never spec structure: a "$ref" inside them is just text.
-_LITERAL_KEYS = frozenset({"example", "default", "const", "enum"})
 #: How many ``$ref`` hops :meth:`LoadedSpec.deref` follows before calling it a loop.
 _MAX_HOPS = 64
 
@@ -176,96 +176,3 @@ class LoadedSpec:
             raise RefError("ref-resolves", f"$ref {ref!r}: {exc}") from None
         self.documents[path] = loaded
         return loaded
-
-
-def iter_refs(document: Document) -> Iterator[Ref]:
-    """Every ``$ref`` written in ``document``, skipping literal data such as examples."""
-    stack: list[tuple[str, Any, str]] = [("", document.data, "")]
-    while stack:
-        pointer, node, key = stack.pop()
-        if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str):
-                yield Ref(document, pointer, ref)
-            for child_key, child in node.items():
-                if _is_literal(pointer, child_key, child):
-                    continue
-                stack.append((jp.join(pointer, child_key), child, child_key))
-        elif isinstance(node, list):
-            for index, child in enumerate(node):
-                stack.append((f"{pointer}/{index}", child, key))
-
-
-def _is_literal(pointer: str, key: str, value: Any) -> bool:
-    if key in _LITERAL_KEYS:
-        return True
-    if key == "examples" and isinstance(value, list):  # a schema's examples: plain values
-        return True
-    # The `value` of an Example Object (…/examples/<name>/value) is the example itself.
-    return key == "value" and jp.parent(pointer).endswith("/examples")
-
-
-def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
-    """Load the spec at ``path`` and every local document its ``$ref``s reach.
-
-    The root file must load (else :class:`LoadError`, exit 2); a ``$ref`` that cannot be followed
-    becomes a finding in :attr:`LoadedSpec.problems` so the rest of the spec is still checked.
-    More named schemas than ``limits`` allow is a :class:`LoadError` too.
-    """
-    spec = LoadedSpec(load_document(path, limits), limits)
-    pending = [spec.root]
-    seen = {spec.root.path.resolve()}
-    while pending:
-        document = pending.pop()
-        for ref in iter_refs(document):
-            spec.refs.append(ref)
-            try:
-                target = spec.resolve(document, ref.value)
-            except RefError as exc:
-                spec.problems.append(
-                    spec.finding(
-                        exc.rule,
-                        Severity.ERROR,
-                        exc.message,
-                        document,
-                        jp.join(ref.pointer, "$ref"),
-                    )
-                )
-                continue
-            resolved = target.document.path.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
-                pending.append(target.document)
-    spec.refs.sort(key=lambda r: (str(r.document.path), r.pointer))
-    _count_schemas(spec)
-    return spec
-
-
-#: Members of these keys are named schemas (OpenAPI components, JSON Schema definitions).
-_SCHEMA_MAPS = ("schemas", "$defs", "definitions")
-
-
-def _count_schemas(spec: LoadedSpec) -> None:
-    """Refuse a spec with more named schemas than :attr:`SpecLimits.max_schemas`, at the one too many."""
-    count = 0
-    for document in spec.documents.values():
-        stack: list[tuple[str, Any]] = [("", document.data)]
-        while stack:
-            pointer, node = stack.pop()
-            if isinstance(node, dict):
-                for key, value in node.items():
-                    if key in _SCHEMA_MAPS and isinstance(value, dict):
-                        count += len(value)
-                        if count > spec.limits.max_schemas:
-                            pos = document.position(jp.join(pointer, key))
-                            raise LoadError(
-                                f"more than {spec.limits.max_schemas} named schemas"
-                                " (--max-schemas)",
-                                document.path,
-                                pos.line,
-                                pos.col,
-                            )
-                    if not _is_literal(pointer, key, value):
-                        stack.append((jp.join(pointer, key), value))
-            elif isinstance(node, list):
-                stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))

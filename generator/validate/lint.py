@@ -6,16 +6,24 @@ generating clients and checking traffic, and they point at the exact line of eac
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from generator.check.conformance import ConformanceError, SchemaValidators, Violation
 from generator.spec import pointer as jp
-from generator.spec.loading import Document
-from generator.spec.navigator import operation_parameters
-from generator.spec.refs import LoadedSpec, RefError, Target
+from generator.spec.document import Document
+from generator.spec.examples import example_holders, examples_of
+from generator.spec.navigator import (
+    content_entries,
+    is_json,
+    operation_parameters,
+    path_items,
+    path_operations,
+    responses,
+    template_variables,
+)
+from generator.spec.refs import LoadedSpec
 from generator.validate.findings import Finding, Severity
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
@@ -26,33 +34,7 @@ ACKNOWLEDGE = "x-specgen-acknowledge"
 UNACKNOWLEDGEABLE = frozenset(
     {"ref-remote", "ref-outside", "ref-resolves", "openapi-version", "openapi-schema"}
 )
-_TEMPLATE_VAR = re.compile(r"\{([^{}]+)\}")
-_HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-#: Keywords whose values are schemas, and those whose values are maps or lists of schemas.
-_SUBSCHEMA = (
-    "items",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-)
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MESSAGE_LIMIT = 160
-#: Keys that hold a map or list of objects of one kind, and the kind of their members.
-_MEMBER_KIND = {
-    "content": "media",
-    "headers": "header",
-    "schemas": "schema",
-    "parameters": "parameter",
-}
-_CONTAINER_KEYS = frozenset({*_MEMBER_KIND, "schema"})
 
 
 @dataclass
@@ -79,9 +61,10 @@ def rule_ref_problems(ctx: LintContext) -> Iterator[Finding]:
 def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
     """operation-id: every operation has an operationId, and no two share one."""
     seen: dict[str, tuple[str, int]] = {}
-    for doc, pointer, path, method, operation in _operations(ctx.spec):
-        op_id = operation.get("operationId")
-        label = f"{method.upper()} {path}"
+    for op in path_operations(ctx.spec):
+        doc, pointer = op.document, op.pointer
+        op_id = op.value.get("operationId")
+        label = f"{op.method.upper()} {op.path}"
         if not isinstance(op_id, str) or not op_id:
             yield ctx.finding(
                 "operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer
@@ -103,10 +86,11 @@ def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
 
 def rule_path_params(ctx: LintContext) -> Iterator[Finding]:
     """path-params: every ``{name}`` in a path is a declared, required path parameter, and back."""
-    for doc, pointer, path, method, _ in _operations(ctx.spec):
+    for op in path_operations(ctx.spec):
+        doc, pointer = op.document, op.pointer
         declared = operation_parameters(ctx.spec, doc, pointer)
-        in_template = _TEMPLATE_VAR.findall(path)
-        label = f"{method.upper()} {path}"
+        in_template = template_variables(op.path)
+        label = f"{op.method.upper()} {op.path}"
         for name in in_template:
             param = declared.get(("path", name))
             if param is None:
@@ -143,7 +127,7 @@ def rule_server_variables(ctx: LintContext) -> Iterator[Finding]:
         variables = server.get("variables") or {}
         if not isinstance(url, str) or not isinstance(variables, dict):
             continue
-        for name in _TEMPLATE_VAR.findall(url):
+        for name in template_variables(url):
             if name not in variables:
                 yield ctx.finding(
                     "server-variables",
@@ -183,8 +167,8 @@ def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
         (ctx.spec.root, "/security", ctx.spec.data.get("security"))
     ]
     places += [
-        (doc, jp.join(pointer, "security"), operation.get("security"))
-        for doc, pointer, _, _, operation in _operations(ctx.spec)
+        (op.document, jp.join(op.pointer, "security"), op.value.get("security"))
+        for op in path_operations(ctx.spec)
     ]
     for doc, pointer, requirements in places:
         if not isinstance(requirements, list):
@@ -206,33 +190,28 @@ def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
 
 def rule_json_response_schema(ctx: LintContext) -> Iterator[Finding]:
     """json-response-schema: a JSON response body declares a schema (else nothing can be typed)."""
-    for doc, pointer, path, method, operation in _operations(ctx.spec):
-        responses = operation.get("responses")
-        if not isinstance(responses, dict):
-            continue
-        for status in responses:
-            try:
-                response = ctx.spec.deref(doc, jp.join(pointer, "responses", status))
-            except RefError:
-                continue
-            content = response.value.get("content") if isinstance(response.value, dict) else None
-            if not isinstance(content, dict):
-                continue
-            for media_type, media in content.items():
-                if _is_json(media_type) and not (isinstance(media, dict) and "schema" in media):
+    for op in path_operations(ctx.spec):
+        for status, response in responses(ctx.spec, op.document, op.pointer).items():
+            for media_type, media in content_entries(response).items():
+                # `*/*` is as often a file as JSON: only a declared JSON type must have a schema.
+                if is_json(media_type) and not (
+                    isinstance(media.value, dict) and "schema" in media.value
+                ):
                     yield ctx.finding(
                         "json-response-schema",
                         Severity.WARNING,
-                        f"{method.upper()} {path} {status} {media_type} has no schema",
-                        response.document,
-                        jp.join(response.pointer, "content", media_type),
+                        f"{op.method.upper()} {op.path} {status} {media_type} has no schema",
+                        media.document,
+                        media.pointer,
                     )
 
 
 def rule_example_valid(ctx: LintContext) -> Iterator[Finding]:
     """example-valid: every example (media type, parameter, header, schema) fits its schema."""
-    for holder, schema in _example_holders(ctx.spec):
-        for name, example_doc, example_pointer in _examples_of(ctx.spec, holder):
+    for holder, schema in example_holders(ctx.spec):
+        for key, example in examples_of(ctx.spec, holder):
+            name = "'example'" if key is None else f"#{key}" if isinstance(key, int) else repr(key)
+            example_doc, example_pointer = example.document, example.pointer
             try:
                 instance = jp.resolve(example_doc.data, example_pointer)
                 violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
@@ -345,11 +324,6 @@ def _acknowledgements(spec: LoadedSpec) -> dict[tuple[str, str], dict[str, str]]
     return found
 
 
-def _is_json(media_type: str) -> bool:
-    essence = media_type.split(";", 1)[0].strip().lower()
-    return essence == "application/json" or essence.endswith("+json")
-
-
 def _describe(violation: Violation) -> str:
     message = violation.message
     if len(message) > _MESSAGE_LIMIT:
@@ -358,32 +332,12 @@ def _describe(violation: Violation) -> str:
     return f"{where}: {message} ({violation.keyword} at line {violation.line})"
 
 
-def _operations(spec: LoadedSpec) -> Iterator[tuple[Document, str, str, str, dict[str, Any]]]:
-    """(document, pointer, path, method, operation) for every operation, operationId or not."""
-    paths = spec.data.get("paths")
-    if not isinstance(paths, dict):
-        return
-    for path, _ in paths.items():
-        try:
-            item = spec.deref(spec.root, jp.join("/paths", path))
-        except RefError:
-            continue
-        if not isinstance(item.value, dict):
-            continue
-        for method in _HTTP_METHODS:
-            operation = item.value.get(method)
-            if isinstance(operation, dict):
-                yield item.document, jp.join(item.pointer, method), path, method, operation
-
-
 def _servers(spec: LoadedSpec) -> Iterator[tuple[Document, str, dict[str, Any]]]:
+    """(document, pointer, server) for every server listed: the spec's, its path items', its
+    operations'."""
     places = [(spec.root, "/servers")]
-    paths = spec.data.get("paths")
-    if isinstance(paths, dict):
-        for path in paths:
-            places.append((spec.root, jp.join("/paths", path, "servers")))
-    for doc, pointer, _, _, _ in _operations(spec):
-        places.append((doc, jp.join(pointer, "servers")))
+    places += [(item.document, jp.join(item.pointer, "servers")) for _, item in path_items(spec)]
+    places += [(op.document, jp.join(op.pointer, "servers")) for op in path_operations(spec)]
     for doc, pointer in places:
         try:
             servers = jp.resolve(doc.data, pointer)
@@ -393,90 +347,3 @@ def _servers(spec: LoadedSpec) -> Iterator[tuple[Document, str, dict[str, Any]]]
             for index, server in enumerate(servers):
                 if isinstance(server, dict):
                     yield doc, f"{pointer}/{index}", server
-
-
-def _example_holders(spec: LoadedSpec) -> Iterator[tuple[Target, Target]]:
-    """(object holding examples, the schema they must fit) for every place with examples.
-
-    Media types, parameters and headers hold examples for their ``schema``; schema objects hold
-    examples for themselves. Schemas are followed through ``$ref`` once each, so cycles end.
-    """
-    seen: set[tuple[str, str]] = set()
-    stack: list[tuple[Target, str]] = [(Target(spec.root, ""), "root")]
-    while stack:
-        target, kind = stack.pop()
-        try:
-            target = spec.deref(target.document, target.pointer)
-        except RefError:
-            continue
-        key = (str(target.document.path.resolve()), target.pointer + "|" + kind)
-        if key in seen:
-            continue
-        seen.add(key)
-        node = target.value
-        if not isinstance(node, (dict, list)):
-            continue
-        doc, pointer = target.document, target.pointer
-        if kind == "schema":
-            if isinstance(node, dict):
-                yield target, target
-                stack.extend(_subschemas(doc, pointer, node))
-            continue
-        if isinstance(node, dict) and "schema" in node and kind in ("media", "parameter", "header"):
-            yield target, Target(doc, jp.join(pointer, "schema"))
-        stack.extend(_children(doc, pointer, node, kind))
-
-
-def _children(doc: Document, pointer: str, node: Any, kind: str) -> Iterator[tuple[Target, str]]:
-    """The structural children of an OpenAPI object that can hold examples, with their kind."""
-    items = node.items() if isinstance(node, dict) else enumerate(node)
-    for key, value in items:
-        child = Target(doc, jp.join(pointer, key))
-        if kind in _MEMBER_KIND:  # a map (or list) of objects of one kind
-            yield child, _MEMBER_KIND[kind]
-        elif key in ("example", "examples", "default", "enum", "const") or str(key).startswith(
-            "x-"
-        ):
-            continue
-        elif key in _CONTAINER_KEYS:
-            yield child, str(key)
-        elif isinstance(value, (dict, list)):
-            yield child, "node"
-
-
-def _subschemas(
-    doc: Document, pointer: str, schema: dict[str, Any]
-) -> Iterator[tuple[Target, str]]:
-    for key in _SUBSCHEMA:
-        if isinstance(schema.get(key), dict):
-            yield Target(doc, jp.join(pointer, key)), "schema"
-    for key in _SUBSCHEMA_MAPS:
-        members = schema.get(key)
-        if isinstance(members, dict):
-            for name in members:
-                yield Target(doc, jp.join(pointer, key, name)), "schema"
-    for key in _SUBSCHEMA_LISTS:
-        members = schema.get(key)
-        if isinstance(members, list):
-            for index in range(len(members)):
-                yield Target(doc, jp.join(pointer, key, index)), "schema"
-
-
-def _examples_of(spec: LoadedSpec, holder: Target) -> Iterator[tuple[str, Document, str]]:
-    """(name, document, pointer of the example value) for each example ``holder`` carries."""
-    node = holder.value
-    doc, pointer = holder.document, holder.pointer
-    if "example" in node:
-        yield "'example'", doc, jp.join(pointer, "example")
-    examples = node.get("examples")
-    if isinstance(examples, list):
-        for index in range(len(examples)):
-            yield f"#{index}", doc, jp.join(pointer, "examples", index)
-    elif isinstance(examples, dict):
-        for name in examples:
-            try:
-                example = spec.deref(doc, jp.join(pointer, "examples", name))
-            except RefError:
-                continue
-            if isinstance(example.value, dict) and "value" in example.value:
-                yield repr(name), example.document, jp.join(example.pointer, "value")

@@ -13,7 +13,7 @@ import yaml
 from openapi_spec_validator import validate as validate_openapi
 
 from generator.bundle.documents import json_schema, openapi_bundle
-from generator.spec.refs import load_spec
+from generator.spec.reading import load_spec
 from tests.bounded import bounded_specgen
 from tests.conftest import MINIMAL_SPEC, SPEC_NAMES, SPECS, specgen, write
 

@@ -11,7 +11,7 @@ import pytest
 from generator.check.checker import Checker, Verdict
 from generator.check.conformance import Conformance, UndeclaredMediaType, UndeclaredStatus
 from generator.check.exchanges import exchange_from_json
-from generator.spec.refs import load_spec
+from generator.spec.reading import load_spec
 from tests.conftest import write
 
 SPEC = """\

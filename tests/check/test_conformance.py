@@ -16,8 +16,8 @@ from generator.check.conformance import (
     UnknownOperation,
     check_response,
 )
-from generator.spec.loading import Document
-from generator.spec.refs import load_spec
+from generator.spec.document import Document
+from generator.spec.reading import load_spec
 from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
 
 RESPONSES = """\

@@ -1,6 +1,6 @@
 """Which operation a recorded request lands on: :class:`generator.check.routing.Router` by example.
 
-Small specs are written to ``tmp_path`` and loaded with :func:`generator.spec.refs.load_spec`, the way
+Small specs are written to ``tmp_path`` and loaded with :func:`generator.spec.reading.load_spec`, the way
 ``specgen check`` loads them; the last tests route real URLs of the five shipped specs.
 """
 
@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from generator.check.routing import Route, Router
-from generator.spec.refs import LoadedSpec, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec
 from tests.conftest import SPEC_NAMES, SPECS
 
 JOBS = {

@@ -7,7 +7,7 @@ from generator.generate.datamodels import generate_models
 from generator.generate.ir import AuthKind, ParamLocation
 from generator.generate.pipeline import build_package, models_templates
 from generator.generate.schemas import collect_schemas
-from generator.spec.refs import load_spec
+from generator.spec.reading import load_spec
 from tests.conftest import ROOT
 
 

@@ -25,7 +25,8 @@ from generator.spec.navigator import (
     security_schemes,
     servers,
 )
-from generator.spec.refs import LoadedSpec, Target, load_spec
+from generator.spec.reading import load_spec
+from generator.spec.refs import LoadedSpec, Target
 from tests.conftest import write
 
 SPEC = """\

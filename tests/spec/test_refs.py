@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.check.conformance import Conformance
-from generator.spec.refs import load_spec
+from generator.spec.reading import load_spec
 from tests.conftest import MINIMAL_SPEC, specgen, write
 from tests.servers import counting_server
 

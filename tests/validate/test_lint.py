@@ -62,6 +62,27 @@ def test_server_variables_need_declaration_and_a_default_in_their_enum(tmp_path:
     assert any("default 'eu' of 'region' is not in its enum" in m for m in messages)
 
 
+def test_servers_of_a_referenced_path_item_are_checked_where_they_are_written(
+    tmp_path: Path,
+) -> None:
+    write(
+        tmp_path,
+        "paths/job.yaml",
+        "servers:\n  - url: https://{region}.example.test\n"
+        "get:\n  operationId: getJob\n  responses: {'204': {description: gone}}\n",
+    )
+    text = MINIMAL_SPEC.replace(
+        "  /jobs/{jobId}:\n", '  /job:\n    $ref: "paths/job.yaml"\n  /jobs/{jobId}:\n'
+    )
+    (finding,) = findings_of(tmp_path, text, "server-variables")
+    assert finding.path.name == "job.yaml"
+    assert finding.pointer == "/servers/0/url"
+    assert (
+        finding.message
+        == "server 'https://{region}.example.test': variable {region} is not declared"
+    )
+
+
 def test_security_requirements_name_defined_schemes(tmp_path: Path) -> None:
     text = MINIMAL_SPEC.replace("paths:", "security:\n  - apiKey: []\npaths:")
     (finding,) = findings_of(tmp_path, text, "security-schemes")

@@ -12,13 +12,9 @@ from pathlib import Path
 import pytest
 
 from generator.errors import LoadError
-from generator.spec.loading import (
-    DEFAULT_LIMITS,
-    Position,
-    SpecLimits,
-    load_document,
-    parse_document,
-)
+from generator.spec.document import Position
+from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
+from generator.spec.loading import load_document, parse_document
 from tests.bounded import bounded_specgen
 from tests.conftest import MINIMAL_SPEC, ROOT, specgen, write
 
@@ -111,10 +107,10 @@ def test_billion_laughs_fails_fast_before_expanding() -> None:
 def test_deep_nesting_is_refused_by_specgen_at_its_place(
     text: str, events: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from generator.spec import loading
+    from generator.spec import yaml_reader
 
     if events == "pure-python":
-        monkeypatch.setattr(loading, "_Events", loading._PyEvents)
+        monkeypatch.setattr(yaml_reader, "_Events", yaml_reader._PyEvents)
     # specgen counts nesting itself, before any parser limit or Python's stack: the error is its
     # own, located where the limit is crossed, whatever the YAML library would have said.
     with pytest.raises(LoadError) as caught:
@@ -152,11 +148,11 @@ def test_json_files_load_too(tmp_path: Path) -> None:
 
 
 def test_pure_python_and_libyaml_composers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
-    from generator.spec import loading
+    from generator.spec import yaml_reader
 
     text = (ROOT / "specs" / "anon.yaml").read_text()
     fast = parse_document(text, Path("anon.yaml"))
-    monkeypatch.setattr(loading, "_Events", loading._PyEvents)
+    monkeypatch.setattr(yaml_reader, "_Events", yaml_reader._PyEvents)
     slow = parse_document(text, Path("anon.yaml"))
     assert slow.data == fast.data
     assert slow.positions == fast.positions
@@ -291,10 +287,10 @@ def test_yaml_numbers_beyond_a_double_are_refused_not_infinity(text: str) -> Non
 def test_a_lone_surrogate_escape_in_yaml_is_refused_and_a_pair_is_one_character(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from generator.spec import loading
+    from generator.spec import yaml_reader
 
     # libyaml refuses surrogate escapes itself; PyYAML's pure-Python reader decodes them.
-    monkeypatch.setattr(loading, "_Events", loading._PyEvents)
+    monkeypatch.setattr(yaml_reader, "_Events", yaml_reader._PyEvents)
     assert parse('a: "\\ud83d\\ude00"\n') == {"a": "\U0001f600"}
     with pytest.raises(LoadError, match="lone surrogate") as caught:
         parse('a: "x\\udc00"\n')
