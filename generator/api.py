@@ -17,25 +17,12 @@ from generator.generate.emit import Outcome
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
-from generator.validate.findings import Finding
+from generator.validate.outcome import SpecReport as SpecReport
+from generator.validate.outcome import validate_loaded as validate_loaded
 
 #: File names taken from a folder given as a target.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_SPECS = Path("specs")
-
-
-@dataclass
-class SpecReport:
-    """The outcome of validating one spec file."""
-
-    path: Path
-    findings: list[Finding] = field(default_factory=list)
-    #: Set when the file could not be read at all; then there are no findings.
-    load_error: SpecgenError | None = None
-
-    def failed(self, strict: bool = False) -> bool:
-        """Whether this spec makes validation fail (unreadable, or findings that count)."""
-        return self.load_error is not None or any(f.counts_against(strict) for f in self.findings)
 
 
 def expand_targets(targets: Iterable[Path]) -> list[Path]:
@@ -71,19 +58,6 @@ def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport
     except LoadError as exc:
         return SpecReport(path, load_error=exc)
     return SpecReport(path, findings=validate_loaded(spec))
-
-
-def validate_loaded(spec: LoadedSpec) -> list[Finding]:
-    """Every finding for an already loaded spec, sorted by file and position."""
-    # Imported here: openapi-spec-validator is slow to import and `check` does not need it.
-    from generator.check.conformance import SchemaValidators
-    from generator.validate.lint import lint
-    from generator.validate.structure import check_structure, openapi_version
-
-    findings = check_structure(spec)
-    if openapi_version(spec) is not None:
-        findings += lint(spec, SchemaValidators(spec))
-    return sorted(findings, key=Finding.sort_key)
 
 
 def load_and_validate(

@@ -19,13 +19,13 @@ from typing import Any
 
 import yaml
 
-from generator.check.conformance import count_values
 from generator.errors import SpecgenError
 from generator.generate.schemas import SchemaCollector, name_bodies
 from generator.spec import pointer as jp
 from generator.spec.document import Document
 from generator.spec.navigator import holds_data, is_extension
 from generator.spec.refs import LoadedSpec, RefError, Target
+from generator.spec.validators import count_values
 
 #: Keywords that mean something to OpenAPI only; JSON Schema consumers would reject or misread them.
 _OPENAPI_ONLY = frozenset({"discriminator", "xml", "externalDocs", "nullable"})

@@ -18,17 +18,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from generator.check.conformance import (
-    DEFAULT_MAX_VIOLATIONS,
-    DEFAULT_REGEX_LIMIT,
-    LISTED_VALUES,
-    Conformance,
-    ConformanceError,
-    DeclaredResponse,
-    UndeclaredStatus,
-    Violation,
-    ViolationList,
-)
+from generator.check.conformance import Conformance, DeclaredResponse, UndeclaredStatus
 from generator.check.exchanges import (
     DEFAULT_MAX_RECORD_BYTES,
     Exchange,
@@ -57,6 +47,14 @@ from generator.spec.navigator import (
 )
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec, RefError
+from generator.spec.validators import (
+    DEFAULT_MAX_VIOLATIONS,
+    DEFAULT_REGEX_LIMIT,
+    LISTED_VALUES,
+    ConformanceError,
+    Violation,
+    ViolationList,
+)
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
 

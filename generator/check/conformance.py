@@ -1,54 +1,33 @@
-"""Check JSON payloads against the schemas of a spec, with JSON Schema 2020-12 semantics.
+"""Does a response payload fit what an operation documents for its status and media type?
 
-Every spec document is registered once with jsonschema-rs under its ``file:`` URI, so ``$ref``s between
-schemas and files resolve without copying anything, and each schema is compiled once, on first use.
-A violation names where it is in the payload (a JSON pointer), which keyword it broke, and where that
-keyword is written in the spec (file, line and column), so a reader can go straight to both.
+:class:`Conformance` is the one answer to "which schema is this response checked against" (status
+exactly, then its range, then ``default``; media type exactly, then ``type/*``, then ``*/*``), used
+by the library API and by the recording checker alike; the schemas are compiled by
+:class:`generator.spec.validators.SchemaValidators`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
-
-import jsonschema_rs
 
 from generator.spec import pointer as jp
-from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.document import Document
-from generator.spec.navigator import Operation, media_type_key, operations, response_key
+from generator.spec.navigator import (
+    NoResponse,
+    Operation,
+    declared_status,
+    media_type_key,
+    operations,
+    response,
+)
 from generator.spec.refs import LoadedSpec, RefError
-
-#: Backtracking steps a ``pattern`` may take on one value before it is reported as not checked.
-#: Patterns the regex crate runs (no look-around, no back-reference) are linear whatever this is;
-#: the others run on fancy-regex's backtracking engine, whose work per value is bounded by about
-#: this many steps times the value's length.
-DEFAULT_REGEX_LIMIT = 1000
-#: Violations listed per payload; the rest are counted (see :class:`ViolationList`).
-DEFAULT_MAX_VIOLATIONS = 100
-#: Payloads with more values than this get their first violation only: jsonschema-rs builds every
-#: violation before handing over the first, about 2 KB each, so an array of a million failing items
-#: would take gigabytes.
-LISTED_VALUES = 20_000
-
-#: Characters left as they are in a JSON pointer used as a URI fragment.
-_FRAGMENT_SAFE = "/~!$&'()*+,;=:@-._"
-
-
-class ConformanceError(Exception):
-    """The question cannot be asked: unknown operation, undeclared status or media type, bad schema."""
-
-    def __init__(self, message: str, detail: str | None = None) -> None:
-        super().__init__(message)
-        #: The message without the operation and status it is about, for callers that name those
-        #: themselves (the checker's reports).
-        self.detail = message if detail is None else detail
-
-    def __reduce__(self) -> tuple[type[ConformanceError], tuple[Any, ...]]:
-        # Rebuilt from its parts, not its message alone, when it crosses to another process.
-        return (type(self), (str(self), self.detail))
+from generator.spec.validators import (
+    DEFAULT_REGEX_LIMIT,
+    ConformanceError,
+    SchemaValidators,
+    Violation,
+)
 
 
 class UnknownOperation(ConformanceError):
@@ -71,195 +50,6 @@ class UndeclaredStatus(ConformanceError):
 
 class UndeclaredMediaType(ConformanceError):
     """The response declares no content for this media type."""
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One way a payload breaks its schema."""
-
-    #: JSON pointer into the payload ("" is the payload itself).
-    instance_pointer: str
-    #: The JSON Schema keyword that failed, e.g. ``type``, ``format``, ``required``, ``pattern``.
-    keyword: str
-    message: str
-    #: The spec file holding the keyword, and the keyword's JSON pointer and position there.
-    schema_path: Path
-    schema_pointer: str
-    line: int
-    col: int
-    #: True when the keyword could not be decided within the limits (a ``pattern`` that needs more
-    #: backtracking than the regex limit allows): neither a pass nor a proven violation.
-    unchecked: bool = False
-
-    def __str__(self) -> str:
-        where = self.instance_pointer or "(root)"
-        return (
-            f"{where}: {self.message} [{self.keyword} at {self.schema_path}:{self.line}:{self.col}]"
-        )
-
-
-class ViolationList(list[Violation]):
-    """Violations of one payload, at most a limit of them; :attr:`more` counts the rest.
-
-    ``more`` is -1 when the rest could not be counted: the payload was too large to list every
-    violation (over :data:`LISTED_VALUES` values), so only the first is listed.
-    """
-
-    more: int = 0
-
-    @property
-    def truncated(self) -> bool:
-        """Whether violations exist beyond those listed."""
-        return self.more != 0
-
-
-class SchemaValidators:
-    """Compiled validators for the schemas of one spec; each schema is compiled on first use, once."""
-
-    def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
-        self.spec = spec
-        self.regex_limit = regex_limit
-        self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
-        convert = is_openapi_30(spec.root.data)
-        resources = [
-            (spec.uri(doc), oas30_to_2020_12(doc.data) if convert else doc.data)
-            for doc in spec.documents.values()
-        ]
-        self._registry = jsonschema_rs.Registry(resources)
-        self._compiled: dict[tuple[str, str], Any] = {}
-
-    def validator(self, document: Document, pointer: str) -> Any:
-        """The compiled validator of the schema at ``pointer`` in ``document``.
-
-        Raises :class:`ConformanceError` when the schema itself is broken (e.g. a bad regex).
-        """
-        key = (self.spec.uri(document), pointer)
-        compiled = self._compiled.get(key)
-        if compiled is None:
-            ref = f"{key[0]}#{quote(pointer, safe=_FRAGMENT_SAFE)}"
-            try:
-                compiled = jsonschema_rs.validator_for(
-                    {"$ref": ref},
-                    registry=self._registry,
-                    validate_formats=True,
-                    pattern_options=self._pattern_options,
-                )
-            except (
-                jsonschema_rs.ValidationError,
-                jsonschema_rs.ReferencingError,
-                ValueError,
-            ) as exc:
-                first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
-                raise ConformanceError(
-                    f"schema at {pointer} cannot be compiled: {first_line}"
-                ) from None
-            self._compiled[key] = compiled
-        return compiled
-
-    def is_valid(self, document: Document, pointer: str, instance: Any) -> bool:
-        """Whether ``instance`` fits the schema; the fast path when reasons are not needed.
-
-        Raises :class:`ConformanceError` when the instance nests too deeply to be checked.
-        """
-        validator = self.validator(document, pointer)
-        try:
-            return bool(validator.is_valid(instance))
-        except (ValueError, RecursionError) as exc:
-            raise _too_deep(exc) from None
-
-    def violations(
-        self,
-        document: Document,
-        pointer: str,
-        instance: Any,
-        limit: int = DEFAULT_MAX_VIOLATIONS,
-        *,
-        known_invalid: bool = False,
-    ) -> ViolationList:
-        """The ways ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none).
-
-        At most ``limit`` are listed (see :class:`ViolationList` for the rest); a ``pattern`` that
-        exceeds the regex limit is a violation with ``unchecked`` set. ``known_invalid`` skips the
-        validity pre-check when the caller has just made it. Raises :class:`ConformanceError` when
-        the instance nests too deeply to be checked.
-        """
-        validator = self.validator(document, pointer)
-        found = ViolationList()
-        try:
-            if not known_invalid and validator.is_valid(instance):
-                return found
-            if count_values(instance, LISTED_VALUES + 1) > LISTED_VALUES:
-                try:
-                    validator.validate(instance)
-                except jsonschema_rs.ValidationError as error:
-                    found.append(self._violation(error, document))
-                found.more = -1
-                return found
-            for item in validator.iter_errors(instance):
-                if len(found) < limit:
-                    found.append(self._violation(item, document))
-                else:
-                    found.more += 1
-        except (ValueError, RecursionError) as exc:
-            raise _too_deep(exc) from None
-        return found
-
-    def _violation(self, error: Any, fallback: Document) -> Violation:
-        keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
-        location = error.absolute_keyword_location
-        if location:
-            parts = urlsplit(location)
-            try:
-                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
-                keyword_pointer = jp.from_fragment(parts.fragment)
-            except RefError:
-                pass
-        tokens = jp.split(keyword_pointer)
-        keyword = tokens[-1] if tokens else "$ref"
-        position = keyword_doc.position(keyword_pointer)
-        unchecked = isinstance(
-            error.kind,
-            (
-                jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded,
-                jsonschema_rs.ValidationErrorKind.RegexEngineFailure,
-            ),
-        )
-        message = error.message
-        if unchecked:
-            message = (
-                f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
-                " steps on this value (the regex limit)"
-            )
-        return Violation(
-            instance_pointer=jp.from_parts(error.instance_path),
-            keyword=keyword,
-            message=message,
-            schema_path=keyword_doc.path,
-            schema_pointer=keyword_pointer,
-            line=position.line,
-            col=position.col,
-            unchecked=unchecked,
-        )
-
-
-def count_values(instance: Any, stop: int) -> int:
-    """How many JSON values ``instance`` holds (itself included), counting no further than ``stop``."""
-    count = 0
-    stack = [instance]
-    while stack and count < stop:
-        value = stack.pop()
-        count += 1
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-    return count
-
-
-def _too_deep(exc: BaseException) -> ConformanceError:
-    # jsonschema-rs refuses instances nested past its own recursion limit with a ValueError; say
-    # what it means for the payload rather than repeating the engine's words.
-    return ConformanceError(f"the payload nests too deeply to be checked ({type(exc).__name__})")
 
 
 @dataclass(frozen=True)
@@ -329,28 +119,22 @@ class Conformance:
         Raises :class:`UndeclaredStatus` when none answers, :class:`ConformanceError` when the
         response's ``$ref`` does not resolve.
         """
-        responses_pointer = jp.join(operation.pointer, "responses")
         try:
-            responses = jp.resolve(operation.document.data, responses_pointer)
-        except LookupError:
-            responses = None
-        if not isinstance(responses, dict):
-            raise UndeclaredStatus(operation.operation_id, status, None)
-        status_key = response_key(responses, status)
-        if status_key is None:
-            raise UndeclaredStatus(operation.operation_id, status, tuple(responses))
+            status_key = declared_status(operation.document, operation.pointer, status)
+        except NoResponse as exc:
+            raise UndeclaredStatus(operation.operation_id, status, exc.declared) from None
         try:
-            response = self.spec.deref(operation.document, jp.join(responses_pointer, status_key))
+            found = response(self.spec, operation.document, operation.pointer, status_key)
         except RefError as exc:
             raise ConformanceError(
                 f"{operation.operation_id} {status_key}: {exc.message}", exc.message
             ) from None
-        value = response.value
+        value = found.value
         content = value.get("content") if isinstance(value, dict) else None
         return DeclaredResponse(
             status_key,
-            response.document,
-            response.pointer,
+            found.document,
+            found.pointer,
             content if isinstance(content, dict) else {},
         )
 

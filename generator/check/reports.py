@@ -20,8 +20,8 @@ import markupsafe
 import orjson
 
 from generator.check.checker import Problem, Verdict
-from generator.generate.render import default_templates
 from generator.quoting import escape_unprintable
+from generator.resources import default_templates
 
 
 @dataclass

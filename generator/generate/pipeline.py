@@ -21,12 +21,12 @@ from generator.generate.datamodels import generate_models
 from generator.generate.emit import Outcome, Output, Package
 from generator.generate.ir import Api
 from generator.generate.render import (
-    default_templates,
     environment,
     format_sources,
     render_package,
 )
 from generator.generate.schemas import collect_schemas
+from generator.resources import default_templates
 from generator.spec.refs import LoadedSpec
 
 

@@ -20,23 +20,14 @@ import jinja2
 from generator.errors import SpecgenError
 from generator.generate.ir import Api, AuthKind, Operation, ParamLocation, Server, UrlPart
 from generator.quoting import docstring, pystr
+from generator.resources import default_templates
+from generator.spec.navigator import status_codes
 
 #: ruff settings for generated code, independent of any configuration file around the output.
 RUFF_SETTINGS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 #: Fixes applied before formatting: sorted imports, unused imports dropped, modern syntax.
 RUFF_FIXES = ("--select", "I,F401,UP", "--fix", "--unsafe-fixes")
 _DOC_WIDTH = 92
-
-
-def default_templates() -> Path:
-    """The templates shipped with specgen: ``templates/`` of the checkout, or the installed copy."""
-    package = Path(__file__).resolve().parents[1]
-    # An installed wheel places them inside the package, as ``generator/templates`` (see
-    # pyproject.toml); a checkout (or an editable install) keeps them at the repository root.
-    for candidate in (package / "templates", package.parent / "templates"):
-        if (candidate / "python").is_dir():
-            return candidate
-    raise SpecgenError(f"specgen's templates are missing (looked in {package})")
 
 
 def join_expr(parts: tuple[UrlPart, ...], wrap: str = "{}") -> str:
@@ -57,12 +48,11 @@ def path_expr(operation: Operation) -> str:
 
 def status_condition(status: str, variable: str = "response.status_code") -> str:
     """The test for a declared status: ``200``, a range like ``2XX``, or ``default``."""
-    if status.isdigit():
-        return f"{variable} == {int(status)}"
-    if len(status) == 3 and status[0].isdigit() and status[1:] == "XX":
-        low = int(status[0]) * 100
-        return f"{low} <= {variable} < {low + 100}"
-    return "True"
+    covered = status_codes(status)
+    if covered is None:
+        return "True"
+    low, high = covered
+    return f"{variable} == {low}" if high == low + 1 else f"{low} <= {variable} < {high}"
 
 
 def _section(title: str, entries: list[tuple[str, str]], indent: int) -> str:

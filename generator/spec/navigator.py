@@ -159,6 +159,46 @@ def response_key(responses: dict[str, Any], status: str) -> str | None:
     return "default" if "default" in responses else None
 
 
+def status_codes(status_key: str) -> tuple[int, int] | None:
+    """The HTTP statuses a key of ``responses`` covers, as a half-open range: ``200`` is (200, 201)
+    and ``2XX`` (200, 300); None for ``default``, which covers whatever no other key does."""
+    if status_key.isdigit():
+        return int(status_key), int(status_key) + 1
+    if len(status_key) == 3 and status_key[0].isdigit() and status_key[1:].upper() == "XX":
+        low = int(status_key[0]) * 100
+        return low, low + 100
+    return None
+
+
+class NoResponse(LookupError):
+    """An operation declares no response for a status, nor a range or ``default`` covering it."""
+
+    def __init__(self, status: str, declared: tuple[str, ...] | None) -> None:
+        super().__init__(status)
+        #: The statuses it does declare; None when its ``responses`` is missing or not an object.
+        self.declared = declared
+
+
+def declared_status(document: Document, op_pointer: str, status: str) -> str:
+    """The key of an operation's ``responses`` that answers ``status`` (see :func:`response_key`).
+
+    Raises :class:`NoResponse` when none does.
+    """
+    listed = _value_at(document, jp.join(op_pointer, "responses"))
+    if not isinstance(listed, dict):
+        raise NoResponse(status, None)
+    key = response_key(listed, status)
+    if key is None:
+        raise NoResponse(status, tuple(listed))
+    return key
+
+
+def response(spec: LoadedSpec, document: Document, op_pointer: str, status_key: str) -> Target:
+    """The Response Object an operation declares under ``status_key``, ``$ref`` followed (raises
+    :class:`RefError` when it does not resolve)."""
+    return spec.deref(document, jp.join(op_pointer, "responses", status_key))
+
+
 def media_essence(media_type: str) -> str:
     """A media type without parameters, lower-cased: ``application/json; charset=utf-8`` is
     ``application/json``."""

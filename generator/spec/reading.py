@@ -16,11 +16,11 @@ from typing import Any
 from generator.errors import LoadError
 from generator.spec import pointer as jp
 from generator.spec.document import Document
+from generator.spec.findings import Severity
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.loading import load_document
 from generator.spec.navigator import holds_data
 from generator.spec.refs import LoadedSpec, Ref, RefError
-from generator.validate.findings import Severity
 
 
 def iter_refs(document: Document) -> Iterator[Ref]:

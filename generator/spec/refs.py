@@ -20,9 +20,9 @@ from urllib.request import url2pathname
 from generator.errors import LoadError, display_path
 from generator.spec import pointer as jp
 from generator.spec.document import Document, Position
+from generator.spec.findings import Finding, Severity
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.loading import load_document
-from generator.validate.findings import Finding, Severity
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 #: How many ``$ref`` hops :meth:`LoadedSpec.deref` follows before calling it a loop.

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from generator.check.conformance import ConformanceError, SchemaValidators, Violation
 from generator.spec import pointer as jp
 from generator.spec.document import Document
 from generator.spec.examples import example_holders, examples_of
+from generator.spec.findings import Finding, Severity
 from generator.spec.navigator import (
     content_entries,
     is_json,
@@ -24,7 +24,7 @@ from generator.spec.navigator import (
     template_variables,
 )
 from generator.spec.refs import LoadedSpec
-from generator.validate.findings import Finding, Severity
+from generator.spec.validators import ConformanceError, SchemaValidators, Violation
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
 ACKNOWLEDGE = "x-specgen-acknowledge"

@@ -6,9 +6,9 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator.api import SpecReport
 from generator.errors import display_path, json_shown, shown
-from generator.validate.findings import Finding, Severity
+from generator.spec.findings import Finding, Severity
+from generator.validate.outcome import SpecReport
 
 
 def finding_line(finding: Finding) -> str:

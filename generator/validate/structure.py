@@ -23,8 +23,8 @@ from openapi_spec_validator.validation.exceptions import (
 )
 
 from generator.spec import pointer as jp
+from generator.spec.findings import Finding, Severity
 from generator.spec.refs import LoadedSpec
-from generator.validate.findings import Finding, Severity
 
 _VALIDATORS: dict[str, Any] = {
     "3.0": OpenAPIV30SpecValidator,

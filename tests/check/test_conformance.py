@@ -7,10 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.check.conformance import (
-    LISTED_VALUES,
     Conformance,
-    ConformanceError,
-    SchemaValidators,
     UndeclaredMediaType,
     UndeclaredStatus,
     UnknownOperation,
@@ -18,6 +15,7 @@ from generator.check.conformance import (
 )
 from generator.spec.document import Document
 from generator.spec.reading import load_spec
+from generator.spec.validators import LISTED_VALUES, ConformanceError, SchemaValidators
 from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
 
 RESPONSES = """\

@@ -10,13 +10,13 @@ from jinja2 import nodes
 
 from generator.generate.ir import AuthKind, ParamLocation, UrlPart
 from generator.generate.render import (
-    default_templates,
     docstring,
     environment,
     join_expr,
     pystr,
     status_condition,
 )
+from generator.resources import default_templates
 
 HOSTILE = 'ends with a quote" and """triple quotes"""; \\ backslash \\n {braces} \x00 nul'
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.api import validate_spec
-from generator.validate.findings import Finding, Severity
+from generator.spec.findings import Finding, Severity
 from tests.conftest import MINIMAL_SPEC, specgen, write
 
 
