@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.conftest import specgen
+from tests.commands import specgen
 
 #: Address space a specgen run may map: its imports take a few hundred MB, a bomb takes gigabytes.
 MEMORY_BYTES = 2 * 1024**3

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 PACKAGE = ROOT / "generator"
 #: No module is longer than this many lines: past it, a module is doing more than one job.

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MINIMAL_SPEC, SPEC_NAMES, specgen, write
+from tests.commands import specgen
+from tests.paths import SPEC_NAMES
+from tests.specs import MINIMAL_SPEC, write
 
 
 def test_shipped_specs_validate_strictly_with_a_line_per_spec() -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 CHECKS = {
     "ruff check": [sys.executable, "-m", "ruff", "check", "generator", "tests"],

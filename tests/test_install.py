@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import ROOT, SPECS
+from tests.paths import ROOT, SPECS
 
 
 def test_an_installed_layout_generates_and_reports(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import yaml
 
-from tests.conftest import SPECS
+from tests.paths import SPECS
 from tests.prism import serve
 
 JOB_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"

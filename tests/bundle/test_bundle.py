@@ -15,7 +15,9 @@ from openapi_spec_validator import validate as validate_openapi
 from generator.bundle.documents import json_schema, openapi_bundle
 from generator.spec.reading import load_spec
 from tests.bounded import bounded_specgen
-from tests.conftest import MINIMAL_SPEC, SPEC_NAMES, SPECS, specgen, write
+from tests.commands import specgen
+from tests.paths import SPEC_NAMES, SPECS
+from tests.specs import MINIMAL_SPEC, write
 
 MULTI_FILE = {
     "api.yaml": """\

@@ -34,8 +34,10 @@ import pytest
 import yaml
 
 from generator.spec import pointer as jp
-from tests.conftest import SPEC_NAMES, shipped_spec, specgen
+from tests.commands import specgen
 from tests.consumers import Run, openapi_generator, openapi_typescript, typecheck
+from tests.paths import SPEC_NAMES
+from tests.shipped import shipped_spec
 
 TYPESCRIPT_USAGE = Path(__file__).resolve().parent / "typescript"
 """The hand-written TypeScript usage examples, one per API."""

@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT, SPEC_NAMES, specgen
+from tests.commands import specgen
+from tests.paths import ROOT, SPEC_NAMES
 
 RECORDINGS = ROOT / "tests" / "recordings"
 APIS = sorted(SPEC_NAMES)

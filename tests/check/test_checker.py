@@ -12,7 +12,7 @@ from generator.check.checker import Checker, Verdict
 from generator.check.conformance import Conformance, UndeclaredMediaType, UndeclaredStatus
 from generator.check.exchanges import exchange_from_json
 from generator.spec.reading import load_spec
-from tests.conftest import write
+from tests.specs import write
 
 SPEC = """\
 openapi: 3.1.0

@@ -16,7 +16,8 @@ from generator.check.conformance import (
 from generator.spec.document import Document
 from generator.spec.reading import load_spec
 from generator.spec.validators import LISTED_VALUES, ConformanceError, SchemaValidators
-from tests.conftest import MINIMAL_SPEC, shipped_conformance, write
+from tests.shipped import shipped_conformance
+from tests.specs import MINIMAL_SPEC, write
 
 RESPONSES = """\
         "4XX":

@@ -10,7 +10,7 @@ import pytest
 from generator.check.checker import Checker
 from generator.check.dask import check_bag, summarize
 from generator.check.exchanges import parse_line
-from tests.conftest import SPECS
+from tests.paths import SPECS
 
 db = pytest.importorskip("dask.bag", reason="the dask extra is part of the test install")
 

@@ -29,7 +29,7 @@ from generator.check.checker import Checker, Verdict
 from generator.check.exchanges import parse_line
 from generator.check.reports import REPORTERS, Summary
 from tests.check.credentials import CREDENTIAL_NAMES
-from tests.conftest import ROOT, SPECS
+from tests.paths import ROOT, SPECS
 
 MARK = "S3CR3T"
 HOSTILE_SPEC = ROOT / "tests" / "hostile" / "check" / "hostile.yaml"

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 HOSTILE = ROOT / "tests" / "hostile" / "check" / "hostile.yaml"
 SERVER = "https://xxxxx.hostile.test/fgh"

@@ -32,7 +32,7 @@ from generator.check.reports import (
     TopCounter,
     clean_text,
 )
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 JOB_URL = "https://worker.anon.com/api/v2/jobs/3c90c3cc-0d44-4b50-8888-8dd25736052a"
 HOSTILE = "<script>alert(\"x\" & 'y')</script>\x00\x1b"

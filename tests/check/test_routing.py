@@ -15,7 +15,7 @@ import yaml
 from generator.check.routing import Route, Router
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
-from tests.conftest import SPEC_NAMES, SPECS
+from tests.paths import SPEC_NAMES, SPECS
 
 JOBS = {
     "GET /jobs/{jobId}": "getJob",

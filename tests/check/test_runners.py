@@ -7,7 +7,7 @@ from pathlib import Path
 from generator.check import runners
 from generator.check.checker import Checker
 from generator.check.exchanges import Exchange, Unreadable
-from tests.conftest import ROOT, SPECS
+from tests.paths import ROOT, SPECS
 
 ANON = ROOT / "tests" / "recordings" / "anon"
 

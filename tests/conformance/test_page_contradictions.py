@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from generator.api import validate_spec
 from generator.spec import pointer as jp
-from tests.conftest import SPECS, shipped_conformance, shipped_spec
+from tests.paths import SPECS
+from tests.shipped import shipped_conformance, shipped_spec
 
 
 def page_example(api: str, operation_id: str, status: str, name: str) -> object:

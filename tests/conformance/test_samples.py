@@ -10,8 +10,9 @@ import pytest
 
 from generator.spec import pointer as jp
 from generator.spec.navigator import operations
-from tests.conftest import SAMPLES, SPEC_NAMES, shipped_conformance, shipped_spec
+from tests.paths import SAMPLES, SPEC_NAMES
 from tests.samples import Sample, load_samples
+from tests.shipped import shipped_conformance, shipped_spec
 
 SAMPLES_BY_API = load_samples(SAMPLES, {name: shipped_conformance(name) for name in SPEC_NAMES})
 VALID = [s for s in SAMPLES_BY_API if s.expected is None]

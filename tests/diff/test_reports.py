@@ -14,8 +14,8 @@ from generator.cli import main
 from generator.diff.render import as_json, as_markdown, as_text
 from generator.diff.rules import Change, DiffReport
 from generator.spec import pointer as jp
-from tests.conftest import SPEC_NAMES, SPECS
 from tests.diff.builders import JOB_ID, LIMIT, api, diff_of, json_body, request_schema, write
+from tests.paths import SPEC_NAMES, SPECS
 
 QUERY_MODE = {"name": "mode", "in": "query", "schema": {"type": "string"}}
 

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-#: A spec of hostile names, quotes and every kind of credential, relative to the repository. It stays
-#: where the golden outputs (which print its path) recorded it.
-HOSTILE_SPEC = Path("tests/generation/hostile.yaml")
+#: A spec of hostile names, quotes and every kind of credential, relative to the repository.
+HOSTILE_SPEC = Path("tests/hostile/generate/hostile.yaml")
 
 
 def models_spec(title: str, schemas: dict[str, Any]) -> dict[str, Any]:
@@ -56,3 +55,21 @@ def mypy_strict(*packages: Path) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=1800,
     )
+
+
+def generate_and_import(out_parent: Path, spec: Path, package: str = "gen") -> object:
+    """Generate ``spec`` into ``out_parent/<package>`` and import the client package from there."""
+    import importlib
+    import sys
+
+    from generator.api import generate
+
+    result = generate([spec], out_parent / package)
+    assert not result.blocked, [str(f) for r in result.reports for f in r.findings]
+    sys.path.insert(0, str(out_parent))
+    try:
+        for name in [m for m in sys.modules if m == package or m.startswith(package + ".")]:
+            del sys.modules[name]
+        return importlib.import_module(f"{package}.{spec.stem}")
+    finally:
+        sys.path.remove(str(out_parent))

@@ -21,8 +21,8 @@ import pytest
 
 from generated import alteryx, anon, elasticpath, sitehost
 from generator.generate.render import RUFF_SETTINGS
-from tests.conftest import ROOT, generate_and_import
-from tests.generate.packages import HOSTILE_SPEC
+from tests.generate.packages import HOSTILE_SPEC, generate_and_import
+from tests.paths import ROOT
 
 JOB_ID = "3c90c3cc-0d44-4b50-8888-8dd25736052a"
 TOKEN = "tok-SECRET-1234"

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from generator.generate.codegate import GateError, check_module
-from tests.conftest import ROOT, specgen, write
+from tests.commands import specgen
+from tests.paths import ROOT
+from tests.specs import write
 
 MODEL_OK = '''"""Models."""
 

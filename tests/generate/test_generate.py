@@ -11,7 +11,9 @@ import pytest
 
 from generator.api import generate
 from generator.generate.emit import MANIFEST
-from tests.conftest import MINIMAL_SPEC, ROOT, SPEC_NAMES, specgen, write
+from tests.commands import specgen
+from tests.paths import ROOT, SPEC_NAMES
+from tests.specs import MINIMAL_SPEC, write
 
 GENERATED = ROOT / "generated"
 

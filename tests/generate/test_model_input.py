@@ -10,8 +10,13 @@ import httpx
 from generator.api import generate
 from generator.generate.ir import NamedSchema, Source
 from generator.generate.model_input import SCHEMA_KEYWORDS, prepare
-from tests.conftest import generate_and_import
-from tests.generate.packages import models_spec, mypy_strict, run_in, write_spec
+from tests.generate.packages import (
+    generate_and_import,
+    models_spec,
+    mypy_strict,
+    run_in,
+    write_spec,
+)
 from tests.servers import counting_server
 
 #: Keys datamodel-code-generator acts on that a spec must not be able to use.

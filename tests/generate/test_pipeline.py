@@ -8,7 +8,7 @@ from generator.generate.ir import AuthKind, ParamLocation
 from generator.generate.pipeline import build_package, models_templates
 from generator.generate.schemas import collect_schemas
 from generator.spec.reading import load_spec
-from tests.conftest import ROOT
+from tests.paths import ROOT
 
 
 def test_the_ir_is_built_from_the_spec_and_the_models_of_its_schemas() -> None:

@@ -25,7 +25,7 @@ HOSTILE_SPECS = (
     "tests/hostile/spec/callback-cycle/spec.yaml",
     "tests/hostile/spec/callback-fanout/spec.yaml",
     "tests/hostile/check/hostile.yaml",
-    "tests/generation/hostile.yaml",
+    "tests/hostile/generate/hostile.yaml",
 )
 
 

@@ -30,7 +30,7 @@ import pydantic
 import pytest
 
 from generated import alteryx, altostrat, anon, elasticpath, sitehost
-from tests.conftest import ROOT, SPECS
+from tests.paths import ROOT, SPECS
 from tests.prism import serve
 
 Mode = Literal["sync", "async"]

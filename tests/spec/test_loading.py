@@ -16,7 +16,9 @@ from generator.spec.document import Position
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.loading import load_document, parse_document
 from tests.bounded import bounded_specgen
-from tests.conftest import MINIMAL_SPEC, ROOT, specgen, write
+from tests.commands import specgen
+from tests.paths import ROOT
+from tests.specs import MINIMAL_SPEC, write
 
 
 def parse(text: str) -> object:

@@ -29,7 +29,7 @@ from generator.spec.navigator import (
 )
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
-from tests.conftest import write
+from tests.specs import write
 
 JOBS = """\
 openapi: 3.1.0

@@ -27,7 +27,7 @@ from generator.spec.navigator import (
 )
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec, Target
-from tests.conftest import write
+from tests.specs import write
 
 SPEC = """\
 openapi: 3.1.0

@@ -9,8 +9,9 @@ import pytest
 
 from generator.check.conformance import Conformance
 from generator.spec.reading import load_spec
-from tests.conftest import MINIMAL_SPEC, specgen, write
+from tests.commands import specgen
 from tests.servers import counting_server
+from tests.specs import MINIMAL_SPEC, write
 
 
 def with_job_schema(ref: str) -> str:

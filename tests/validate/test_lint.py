@@ -8,7 +8,8 @@ import pytest
 
 from generator.api import validate_spec
 from generator.spec.findings import Finding, Severity
-from tests.conftest import MINIMAL_SPEC, specgen, write
+from tests.commands import specgen
+from tests.specs import MINIMAL_SPEC, write
 
 
 def findings_of(tmp_path: Path, text: str, rule: str | None = None) -> list[Finding]:
