@@ -278,6 +278,15 @@ def responses(spec: LoadedSpec, document: Document, op_pointer: str) -> dict[str
     }
 
 
+def request_body(spec: LoadedSpec, document: Document, op_pointer: str) -> Target | None:
+    """An operation's Request Body Object, ``$ref`` followed (one that cannot be followed leaves
+    the reference itself, as :func:`responses` does); None when it declares no body."""
+    pointer = jp.join(op_pointer, "requestBody")
+    if _value_at(document, pointer) is None:
+        return None
+    return _follow_refs(spec, document, pointer)
+
+
 def content_entries(at: Target) -> dict[str, Target]:
     """The ``content`` of a request body, response, parameter or header at ``at``, by media type
     as written, in file order: each entry is a Media Type Object (which is never a ``$ref``)."""

@@ -17,6 +17,7 @@ from generator.spec.navigator import (
     all_servers,
     content_entries,
     path_operations,
+    request_body,
     responses,
     security,
     security_in_force,
@@ -26,7 +27,7 @@ from generator.spec.navigator import (
     servers,
 )
 from generator.spec.reading import load_spec
-from generator.spec.refs import LoadedSpec, Target
+from generator.spec.refs import LoadedSpec
 from tests.specs import write
 
 SPEC = """\
@@ -116,8 +117,29 @@ def test_content_entries_of_a_response_and_of_a_request_body(spec: LoadedSpec) -
     assert entries["application/json"].value == {"schema": {"type": "array"}}
 
     create = operation(spec, "createJob")
-    body = Target(create.document, jp.join(create.pointer, "requestBody"))
+    body = request_body(spec, create.document, create.pointer)
+    assert body is not None
     assert list(content_entries(body)) == ["application/merge-patch+json"]
+
+
+def test_a_request_body_is_followed_through_its_ref(tmp_path: Path) -> None:
+    text = """\
+openapi: 3.1.0
+paths:
+  /jobs:
+    post: {requestBody: {$ref: "#/components/requestBodies/Job"}, responses: {}}
+    get: {responses: {}}
+components:
+  requestBodies:
+    Job: {required: true, content: {application/json: {schema: {type: object}}}}
+"""
+    spec = load_spec(write(tmp_path, "api.yaml", text))
+    by_method = {op.method: op for op in path_operations(spec)}
+    post, get = by_method["post"], by_method["get"]
+    body = request_body(spec, post.document, post.pointer)
+    assert body is not None and body.pointer == "/components/requestBodies/Job"
+    assert body.value["required"] is True  # read where the body is written, not at the $ref
+    assert request_body(spec, get.document, get.pointer) is None
 
 
 def test_content_entries_follow_the_response_into_components(spec: LoadedSpec) -> None:
