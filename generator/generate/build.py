@@ -35,8 +35,13 @@ from generator.spec import pointer as jp
 from generator.spec.document import Document
 from generator.spec.navigator import (
     TEMPLATE_VARIABLE,
+    effective_servers,
     operation_parameters,
     operations,
+    request_body,
+    security_in_force,
+    security_requirements,
+    security_schemes,
 )
 from generator.spec.refs import LoadedSpec
 
@@ -107,9 +112,8 @@ def _text(value: Any) -> str:
 
 
 def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
-    servers = spec.data.get("servers") or [{"url": "/"}]
     result = []
-    for index, server in enumerate(servers):
+    for index, server in enumerate(effective_servers(spec)):
         url = _text(server.get("url")) or "/"
         declared = server.get("variables") or {}
         variables: dict[str, ServerVariable] = {}
@@ -154,13 +158,11 @@ def _url_parts(template: str, names: dict[str, str]) -> tuple[UrlPart, ...]:
 
 
 def _security_schemes(spec: LoadedSpec, scope: Scope) -> tuple[SecurityScheme, ...]:
-    components = spec.data.get("components", {})
-    declared = components.get("securitySchemes", {}) if isinstance(components, dict) else {}
     schemes: list[SecurityScheme] = []
     kinds_seen: dict[AuthKind, int] = {}
     resolved: list[tuple[str, AuthKind, dict[str, Any]]] = []
-    for name in declared:
-        scheme = spec.deref(spec.root, jp.join("/components/securitySchemes", name)).value
+    for name, target in security_schemes(spec).items():
+        scheme = target.value
         kind = _auth_kind(scheme)
         if kind is not None:
             resolved.append((name, kind, scheme))
@@ -216,9 +218,11 @@ def _operations(
         parameters, body = _signature(
             spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models
         )
-        requirements = operation.get("security", spec.data.get("security", []))
+        # An operation's own `security` replaces the root's; the client sends every scheme named.
+        in_force = security_in_force(spec, op.document, op.pointer)
+        requirements = [] if in_force is None else security_requirements(in_force)
         security = sorted(
-            {name for requirement in requirements or [] for name in requirement} & known_schemes
+            {name for requirement in requirements for name in requirement.value} & known_schemes
         )
         result.append(
             Operation(
@@ -262,7 +266,9 @@ def _signature(
     if body_model is not None:
         model, _ = body_model
         annotation = models.root_annotations.get(model, f"models.{model}")
-        body_spec = jp.resolve(document.data, op_pointer).get("requestBody", {})
+        # Followed through its `$ref`: a shared body says there whether it is required.
+        declared_body = request_body(spec, document, op_pointer)
+        body_spec = {} if declared_body is None else declared_body.value
         body = RequestBody(
             annotation,
             body_spec.get("required") is True,

@@ -20,10 +20,13 @@ from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.document import Document
 from generator.spec.navigator import (
     Operation,
+    component_schemas,
+    content_entries,
     holds_data,
     is_extension,
     may_be_json,
     operations,
+    request_body,
     responses,
 )
 from generator.spec.refs import LoadedSpec, Target
@@ -76,10 +79,8 @@ class SchemaCollector:
 
     def add_components(self) -> None:
         """Name every component schema first, in file order, so they keep their own names."""
-        schemas = self.spec.data.get("components", {}).get("schemas", {})
-        if isinstance(schemas, dict):
-            for name in schemas:
-                self.name_of(Target(self.spec.root, jp.join("/components/schemas", name)))
+        for component in component_schemas(self.spec).values():
+            self.name_of(component)
 
     def name_of(self, target: Target) -> str:
         """The class name for the schema at ``target``, copying it into :attr:`definitions`."""
@@ -161,36 +162,29 @@ def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, t
     names: dict[BodyKey, tuple[str, str]] = {}
     for op in operations(spec):
         base = class_name(op.operation_id)
-        for status, response in documented_responses(spec, op):
-            found = json_body_schema(spec, response.document, response.pointer)
+        wanted: list[tuple[str, Target, str]] = [
+            (status, response, f"{base}Response{status}")
+            for status, response in documented_responses(spec, op)
+        ]
+        body = request_body(spec, op.document, op.pointer)
+        if body is not None:
+            wanted.append(("request", body, f"{base}Request"))
+        for status, at, model_name in wanted:
+            found = json_body_schema(at)
             if found is not None:
-                media, schema_pointer = found
-                schema = jp.resolve(response.document.data, schema_pointer)
-                model = collector.lift(
-                    response.document, schema_pointer, schema, f"{base}Response{status}"
-                )
+                media, schema = found
+                model = collector.lift(schema.document, schema.pointer, schema.value, model_name)
                 names[(op.operation_id, status)] = (model, media)
-        body_pointer = jp.join(op.pointer, "requestBody")
-        if "requestBody" in jp.resolve(op.document.data, op.pointer):
-            body = spec.deref(op.document, body_pointer)
-            found = json_body_schema(spec, body.document, body.pointer)
-            if found is not None:
-                media, schema_pointer = found
-                schema = jp.resolve(body.document.data, schema_pointer)
-                model = collector.lift(body.document, schema_pointer, schema, f"{base}Request")
-                names[(op.operation_id, "request")] = (model, media)
     return names
 
 
-def json_body_schema(spec: LoadedSpec, document: Document, pointer: str) -> tuple[str, str] | None:
-    """(media type, schema pointer) of the first JSON content with a schema, if any."""
-    content = jp.resolve(document.data, pointer).get("content")
-    if not isinstance(content, dict):
-        return None
-    for media_type, media in content.items():
+def json_body_schema(at: Target) -> tuple[str, Target] | None:
+    """The media type and schema of the first JSON content with a schema of the request body or
+    response at ``at``, if any."""
+    for media_type, media in content_entries(at).items():
         # A `*/*` body is read as JSON when it parses: its schema still makes a model.
-        if may_be_json(media_type) and isinstance(media, dict) and "schema" in media:
-            return media_type, jp.join(pointer, "content", media_type, "schema")
+        if may_be_json(media_type) and isinstance(media.value, dict) and "schema" in media.value:
+            return media_type, Target(media.document, jp.join(media.pointer, "schema"))
     return None
 
 

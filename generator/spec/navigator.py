@@ -399,3 +399,16 @@ def _follow_refs(spec: LoadedSpec, document: Document, pointer: str) -> Target:
         except RefError:
             break
     return at
+
+
+# --- added for generate
+
+
+def component_schemas(spec: LoadedSpec) -> dict[str, Target]:
+    """The schemas of the root's ``components`` by name, in file order, as written: a component
+    that is a ``$ref`` is listed as itself, not its target, so that it keeps its own name."""
+    pointer = "/components/schemas"
+    return {
+        name: Target(spec.root, jp.join(pointer, name))
+        for name in _member_names(spec.root, pointer)
+    }
