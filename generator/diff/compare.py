@@ -25,6 +25,7 @@ from generator.spec.navigator import (
     PathOperation,
     content_entries,
     media_essence,
+    operation_id_at,
     operation_parameters,
     path_operations,
     responses,
@@ -85,13 +86,16 @@ class _Differ:
 
     def operation(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
-        old_id, new_id = old.value.get("operationId"), new.value.get("operationId")
+        # The ids as written, not PathOperation.operation_id: `5` becoming `"5"` is a change too.
+        old_at, new_at = operation_id_at(old), operation_id_at(new)
+        old_id = None if old_at is None else old_at.value
+        new_id = None if new_at is None else new_at.value
         if old_id != new_id:
             self.emit(
                 "operation-id-changed",
                 f"{label}: operationId changed from {show(old_id)} to {show(new_id)}",
-                existing(old.document, jp.join(old.pointer, "operationId"), old.pointer),
-                existing(new.document, jp.join(new.pointer, "operationId"), new.pointer),
+                old_at or _at(old),
+                new_at or _at(new),
             )
         self.parameters(old, new)
         self.request_body(old, new)

@@ -399,3 +399,18 @@ def _follow_refs(spec: LoadedSpec, document: Document, pointer: str) -> Target:
         except RefError:
             break
     return at
+
+
+# --- added for validate
+
+
+def operation_id_at(operation: PathOperation) -> Target | None:
+    """Where an operation's operationId is written, whatever its value; None when it has none.
+
+    :attr:`PathOperation.operation_id` is the id to use; this is the place to point at, and its
+    value as written, for the commands that report a wrong one (``validate``) or a changed one
+    (``diff``, which tells ``5`` from ``"5"``).
+    """
+    if "operationId" not in operation.value:
+        return None
+    return Target(operation.document, jp.join(operation.pointer, "operationId"))

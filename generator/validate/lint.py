@@ -18,6 +18,7 @@ from generator.spec.navigator import (
     all_servers,
     content_entries,
     is_json,
+    operation_id_at,
     operation_parameters,
     path_operations,
     responses,
@@ -66,14 +67,15 @@ def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
     seen: dict[str, tuple[str, int]] = {}
     for op in path_operations(ctx.spec):
         doc, pointer = op.document, op.pointer
-        op_id = op.value.get("operationId")
+        op_id, written = op.operation_id, operation_id_at(op)
         label = f"{op.method.upper()} {op.path}"
-        if not isinstance(op_id, str) or not op_id:
+        # One that is not a string (or is empty) names nothing a client or a check can use.
+        if not op_id or written is None:
             yield ctx.finding(
                 "operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer
             )
             continue
-        id_pointer = jp.join(pointer, "operationId")
+        id_pointer = written.pointer
         if op_id in seen:
             other, line = seen[op_id]
             yield ctx.finding(
