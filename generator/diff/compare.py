@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from generator.diff.places import existing, locate, mapping, member, show
+from generator.diff.places import existing, locate, mapping, show
 from generator.diff.rules import RULES, Change, DiffReport
 from generator.diff.schemas import Direction, Draft, SchemaWalk
 from generator.diff.security import (
@@ -28,6 +28,7 @@ from generator.spec.navigator import (
     operation_id_at,
     operation_parameters,
     path_operations,
+    request_body,
     responses,
     template_shape,
     template_variables,
@@ -181,8 +182,8 @@ class _Differ:
 
     def request_body(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
-        old_body = member(self.old, _at(old), "requestBody")
-        new_body = member(self.new, _at(new), "requestBody")
+        old_body = request_body(self.old, old.document, old.pointer)
+        new_body = request_body(self.new, new.document, new.pointer)
         if old_body is None and new_body is None:
             return
         if new_body is None:
