@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from generator.diff.places import existing, locate, mapping, member, show
+from generator.diff.places import existing, locate, mapping, show
 from generator.diff.rules import RULES, Change, DiffReport
 from generator.diff.schemas import Direction, Draft, SchemaWalk
 from generator.diff.security import (
@@ -25,8 +25,10 @@ from generator.spec.navigator import (
     PathOperation,
     content_entries,
     media_essence,
+    operation_id_at,
     operation_parameters,
     path_operations,
+    request_body,
     responses,
     template_shape,
     template_variables,
@@ -85,13 +87,16 @@ class _Differ:
 
     def operation(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
-        old_id, new_id = old.value.get("operationId"), new.value.get("operationId")
+        # The ids as written, not PathOperation.operation_id: `5` becoming `"5"` is a change too.
+        old_at, new_at = operation_id_at(old), operation_id_at(new)
+        old_id = None if old_at is None else old_at.value
+        new_id = None if new_at is None else new_at.value
         if old_id != new_id:
             self.emit(
                 "operation-id-changed",
                 f"{label}: operationId changed from {show(old_id)} to {show(new_id)}",
-                existing(old.document, jp.join(old.pointer, "operationId"), old.pointer),
-                existing(new.document, jp.join(new.pointer, "operationId"), new.pointer),
+                old_at or _at(old),
+                new_at or _at(new),
             )
         self.parameters(old, new)
         self.request_body(old, new)
@@ -177,8 +182,8 @@ class _Differ:
 
     def request_body(self, old: PathOperation, new: PathOperation) -> None:
         label = _label(new)
-        old_body = member(self.old, _at(old), "requestBody")
-        new_body = member(self.new, _at(new), "requestBody")
+        old_body = request_body(self.old, old.document, old.pointer)
+        new_body = request_body(self.new, new.document, new.pointer)
         if old_body is None and new_body is None:
             return
         if new_body is None:

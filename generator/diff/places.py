@@ -60,12 +60,6 @@ def existing(document: Document, pointer: str, fallback: str | None) -> Target |
     return Target(document, pointer)
 
 
-def member(spec: LoadedSpec, at: Target, name: str) -> Target | None:
-    """Member ``name`` of the object at ``at``, ``$ref``s followed; None when it is absent."""
-    found = existing(at.document, jp.join(at.pointer, name), None)
-    return None if found is None else deref(spec, found.document, found.pointer)
-
-
 def child(at: Target | None, name: str) -> Target | None:
     """Member ``name`` of ``at`` when it exists, else ``at`` itself (None stays None)."""
     return None if at is None else existing(at.document, jp.join(at.pointer, name), at.pointer)

@@ -1,11 +1,14 @@
-"""The one way around an OpenAPI document: operations, parameters, responses, media types, templates.
+"""The one way around an OpenAPI document: every question a command asks of a raw spec.
 
-Every command asks the same questions of a spec: which operations are there, which parameters are in
-force for one (path-level ones merged with its own), which response answers a status, which content
-entry serves a media type, what the variables of a path template are, and which members hold data
-rather than structure. They are answered here, once, so that `validate`, `generate`, `check`,
-`bundle` and `diff` cannot disagree. Path items may be ``$ref``s; what does not resolve is skipped
-(``validate`` reports it).
+Which operations are there (path items may be ``$ref``s), which parameters are in force for one
+(path-level ones merged with its own), which response answers a status (exactly, by range,
+``default``), what its request body and content entries are, which content entry serves a media
+type and whether it is JSON, what the variables of a path template are, which servers and security
+requirements apply, which security schemes and component schemas there are, and which members hold
+data rather than structure. They are answered here, once, so that `validate`, `generate`, `check`,
+`bundle` and `diff` cannot disagree; ``tests/test_architecture.py`` keeps the questions from being
+asked anywhere else. What does not resolve is skipped or left as the reference, as each function
+says (``validate`` reports it).
 """
 
 from __future__ import annotations
@@ -259,7 +262,7 @@ def holds_data(pointer: str, key: str, value: Any, *, in_schema: bool = False) -
     return not in_schema and key == "value" and jp.parent(pointer).endswith("/examples")
 
 
-# --- Responses, content, servers and security
+# --- Responses, bodies, content, servers, security and components
 
 #: How many ``$ref`` hops :func:`_follow_refs` takes before taking them for a loop (as ``refs.py`` does).
 _FOLLOW_HOPS = 64
@@ -372,6 +375,31 @@ def security_schemes(spec: LoadedSpec) -> dict[str, Target]:
     }
 
 
+def component_schemas(spec: LoadedSpec) -> dict[str, Target]:
+    """The schemas of the root's ``components`` by name, in file order, as written: a component
+    that is a ``$ref`` is listed as itself, not its target, so that it keeps its own name."""
+    pointer = "/components/schemas"
+    return {
+        name: Target(spec.root, jp.join(pointer, name))
+        for name in _member_names(spec.root, pointer)
+    }
+
+
+def operation_id_at(operation: PathOperation) -> Target | None:
+    """Where an operation's operationId is written, whatever its value; None when it has none.
+
+    :attr:`PathOperation.operation_id` is the id to use; this is the place to point at, and its
+    value as written, for the commands that report a wrong one (``validate``) or a changed one
+    (``diff``, which tells ``5`` from ``"5"``).
+    """
+    if "operationId" not in operation.value:
+        return None
+    return Target(operation.document, jp.join(operation.pointer, "operationId"))
+
+
+# --- Reading places leniently (for the functions above)
+
+
 def _value_at(document: Document, pointer: str) -> Any:
     """The value at ``pointer``, or None when there is none."""
     try:
@@ -399,16 +427,3 @@ def _follow_refs(spec: LoadedSpec, document: Document, pointer: str) -> Target:
         except RefError:
             break
     return at
-
-
-# --- added for generate
-
-
-def component_schemas(spec: LoadedSpec) -> dict[str, Target]:
-    """The schemas of the root's ``components`` by name, in file order, as written: a component
-    that is a ``$ref`` is listed as itself, not its target, so that it keeps its own name."""
-    pointer = "/components/schemas"
-    return {
-        name: Target(spec.root, jp.join(pointer, name))
-        for name in _member_names(spec.root, pointer)
-    }

@@ -15,12 +15,16 @@ from generator.spec.document import Document
 from generator.spec.examples import example_holders, examples_of
 from generator.spec.findings import Finding, Severity
 from generator.spec.navigator import (
+    all_servers,
     content_entries,
     is_json,
+    operation_id_at,
     operation_parameters,
-    path_items,
     path_operations,
     responses,
+    security_lists,
+    security_requirements,
+    security_schemes,
     template_variables,
 )
 from generator.spec.refs import LoadedSpec
@@ -63,14 +67,15 @@ def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
     seen: dict[str, tuple[str, int]] = {}
     for op in path_operations(ctx.spec):
         doc, pointer = op.document, op.pointer
-        op_id = op.value.get("operationId")
+        op_id, written = op.operation_id, operation_id_at(op)
         label = f"{op.method.upper()} {op.path}"
-        if not isinstance(op_id, str) or not op_id:
+        # One that is not a string (or is empty) names nothing a client or a check can use.
+        if not op_id or written is None:
             yield ctx.finding(
                 "operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer
             )
             continue
-        id_pointer = jp.join(pointer, "operationId")
+        id_pointer = written.pointer
         if op_id in seen:
             other, line = seen[op_id]
             yield ctx.finding(
@@ -122,7 +127,8 @@ def rule_path_params(ctx: LintContext) -> Iterator[Finding]:
 
 def rule_server_variables(ctx: LintContext) -> Iterator[Finding]:
     """server-variables: every ``{var}`` of a server URL is declared, with a default in its enum."""
-    for doc, pointer, server in _servers(ctx.spec):
+    for at in all_servers(ctx.spec):
+        doc, pointer, server = at.document, at.pointer, at.value
         url = server.get("url")
         variables = server.get("variables") or {}
         if not isinstance(url, str) or not isinstance(variables, dict):
@@ -160,31 +166,18 @@ def rule_server_variables(ctx: LintContext) -> Iterator[Finding]:
 
 def rule_security_schemes(ctx: LintContext) -> Iterator[Finding]:
     """security-schemes: every security requirement names a scheme in components/securitySchemes."""
-    components = ctx.spec.data.get("components")
-    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
-    defined = set(schemes) if isinstance(schemes, dict) else set()
-    places: list[tuple[Document, str, Any]] = [
-        (ctx.spec.root, "/security", ctx.spec.data.get("security"))
-    ]
-    places += [
-        (op.document, jp.join(op.pointer, "security"), op.value.get("security"))
-        for op in path_operations(ctx.spec)
-    ]
-    for doc, pointer, requirements in places:
-        if not isinstance(requirements, list):
-            continue
-        for index, requirement in enumerate(requirements):
-            if not isinstance(requirement, dict):
-                continue
-            for name in requirement:
+    defined = set(security_schemes(ctx.spec))
+    for listed in security_lists(ctx.spec):
+        for requirement in security_requirements(listed):
+            for name in requirement.value:
                 if name not in defined:
                     yield ctx.finding(
                         "security-schemes",
                         Severity.ERROR,
                         f"security requirement names {name!r}, which components/securitySchemes"
                         " does not define",
-                        doc,
-                        jp.join(pointer, index, name),
+                        requirement.document,
+                        jp.join(requirement.pointer, name),
                     )
 
 
@@ -330,20 +323,3 @@ def _describe(violation: Violation) -> str:
         message = message[: _MESSAGE_LIMIT - 3] + "..."
     where = violation.instance_pointer or "(root)"
     return f"{where}: {message} ({violation.keyword} at line {violation.line})"
-
-
-def _servers(spec: LoadedSpec) -> Iterator[tuple[Document, str, dict[str, Any]]]:
-    """(document, pointer, server) for every server listed: the spec's, its path items', its
-    operations'."""
-    places = [(spec.root, "/servers")]
-    places += [(item.document, jp.join(item.pointer, "servers")) for _, item in path_items(spec)]
-    places += [(op.document, jp.join(op.pointer, "servers")) for op in path_operations(spec)]
-    for doc, pointer in places:
-        try:
-            servers = jp.resolve(doc.data, pointer)
-        except LookupError:
-            continue
-        if isinstance(servers, list):
-            for index, server in enumerate(servers):
-                if isinstance(server, dict):
-                    yield doc, f"{pointer}/{index}", server

@@ -237,6 +237,17 @@ def test_an_operation_gaining_an_operation_id_is_the_same_operation(tmp_path: Pa
     assert "from none to 'updateJob'" in report.changes[0].message
 
 
+def test_a_null_request_body_is_no_request_body(tmp_path: Path) -> None:
+    # `requestBody: null` declares nothing (validate reports it): dropping it changes no request,
+    # and a body written in its place is an added body.
+    null = api(no_request=True)
+    null["paths"]["/jobs/{jobId}"]["post"]["requestBody"] = None
+    assert diff_of(tmp_path, null, api(no_request=True)).changes == []
+    assert summary(diff_of(tmp_path, null, api())) == [
+        ("request-body-added-required", True, None, f"{OP}/requestBody")
+    ]
+
+
 def test_a_broken_ref_is_compared_as_any_value(tmp_path: Path) -> None:
     report = diff_of(tmp_path, returning(obj()), returning({"$ref": "#/components/schemas/Gone"}))
     assert [(c.kind, c.message) for c in report.changes] == [
