@@ -48,15 +48,6 @@ def pystr(value: object) -> str:
     return literal
 
 
-def pyliteral(value: object) -> str:
-    """A Python literal for a JSON scalar from a spec: text, a whole number, or a boolean."""
-    if isinstance(value, bool):
-        return "True" if value else "False"
-    if isinstance(value, int):
-        return str(value)
-    return pystr(value)
-
-
 def docstring(text: str, indent: int = 4) -> str:
     """A triple-quoted docstring of ``text``, wrapped, that evaluates to that text (modulo layout).
 

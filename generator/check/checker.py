@@ -247,10 +247,6 @@ class Checker:
                 secrets.add(value)
         return secrets
 
-    def redact(self, url: str) -> str:
-        """``url`` with its credentials replaced (see :func:`generator.check.redaction.redact_url`)."""
-        return redact_url(url, self.secret_names)
-
     def _finish(self, problems: list[Problem], secrets: Secrets) -> list[Problem]:
         """Problems as reports show them: credentials masked, then long messages shortened.
 

@@ -57,7 +57,6 @@ class Router:
         self._servers = built
         # Servers written without variables are found by the request's origin in one lookup; the
         # others (templated hosts, relative URLs) are tried on every request, in rank order.
-        self._patterned = [s for s in built if s.origin is None]
         self._by_origin: dict[str, list[_Server]] = {}
 
     def _candidates(self, origin: str) -> list[_Server]:
