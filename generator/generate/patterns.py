@@ -9,6 +9,10 @@ server nobody trusts) is unbounded: ``^(?=(a+)+$)`` on 40 ``a``s and a ``b`` nev
 by ``AfterValidator(_pattern(...))``, the ``regex`` module with a time limit per value
 (``PATTERN_TIMEOUT`` in the models module). A value whose check exceeds it is accepted with a
 :class:`RuntimeWarning` saying the pattern was not checked: a bound, never a hang.
+
+A pattern neither engine can run (valid ECMA-262, OpenAPI's dialect, that Python's ``regex`` refuses,
+such as ``\\cJ`` or ``[^]``) is left out of the model: the field is not checked against it, and
+``validate`` says so (``pattern-unenforced``).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from __future__ import annotations
 import ast
 import functools
 from dataclasses import dataclass
+
+from generator.spec.validators import python_problem
 
 #: What a models module needs when it bounds patterns; specgen's models template writes it.
 HELPER_IMPORTS = ("AfterValidator",)
@@ -47,9 +53,11 @@ def bound_patterns(source: str) -> Bounded:
     tree = ast.parse(source)
     lines = source.split("\n")
     edits: list[tuple[int, int, str]] = []  # (first line, last line, replacement), 0-based
+    needs_helper = False
     for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
         for statement in cls.body:
-            rewritten = _rewrite(statement)
+            rewritten, bounded = _rewrite(statement)
+            needs_helper = needs_helper or bounded
             if rewritten is not None and statement.end_lineno is not None:
                 indent = " " * statement.col_offset
                 edits.append(
@@ -67,19 +75,20 @@ def bound_patterns(source: str) -> Bounded:
     )
     # Edits are inside classes, which come after the imports, so the split line has not moved.
     return Bounded(
-        "\n".join(lines[:imports_end]), "\n".join(lines[imports_end:]), needs_helper=bool(edits)
+        "\n".join(lines[:imports_end]), "\n".join(lines[imports_end:]), needs_helper=needs_helper
     )
 
 
-def _rewrite(statement: ast.stmt) -> ast.stmt | None:
-    """The statement with its backtracking patterns bounded, or None when it has none."""
+def _rewrite(statement: ast.stmt) -> tuple[ast.stmt | None, bool]:
+    """The statement with its backtracking patterns bounded (None when it has none), and whether
+    it uses the bounded helper."""
     if isinstance(statement, ast.Assign) and _drops_python_re(statement.value):
-        return statement
+        return statement, True
     if isinstance(statement, ast.AnnAssign):
         changed = _Patterns()
         new = changed.visit(statement)
-        return new if changed.found else None
-    return None
+        return (new if changed.found or changed.dropped else None), changed.found
+    return None, False
 
 
 def _drops_python_re(node: ast.expr) -> bool:
@@ -98,7 +107,10 @@ class _Patterns(ast.NodeTransformer):
     """Moves backtracking patterns out of ``Field(...)`` inside ``Annotated[...]``."""
 
     def __init__(self) -> None:
+        #: Whether a pattern is now checked by the bounded helper.
         self.found = False
+        #: Whether a pattern no engine can run was left out.
+        self.dropped = False
 
     def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         self.generic_visit(node)
@@ -110,7 +122,9 @@ class _Patterns(ast.NodeTransformer):
         for element in node.slice.elts:
             elements.append(element)
             pattern = _take_pattern(element)
-            if pattern is not None:
+            if pattern is not None and python_problem(pattern) is not None:
+                self.dropped = True
+            elif pattern is not None:
                 self.found = True
                 elements.append(
                     ast.Call(

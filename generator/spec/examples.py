@@ -96,6 +96,21 @@ def examples_of(spec: LoadedSpec, holder: Target) -> Iterator[tuple[str | int | 
                 yield name, Target(example.document, jp.join(example.pointer, "value"))
 
 
+def default_of(holder: Target, schema: Target) -> Target | None:
+    """Where the ``default`` of a schema is, when ``holder`` is that schema and it has one (a
+    default, like an example, is a value that should fit its schema)."""
+    if holder is schema and isinstance(holder.value, dict) and "default" in holder.value:
+        return Target(holder.document, jp.join(holder.pointer, "default"))
+    return None
+
+
+def schemas_of(spec: LoadedSpec) -> Iterator[Target]:
+    """Every schema object of the spec and the files it references, once each."""
+    for holder, schema in example_holders(spec):
+        if holder is schema:
+            yield schema
+
+
 def _children(
     document: Document, pointer: str, node: Any, kind: str
 ) -> Iterator[tuple[Target, str]]:

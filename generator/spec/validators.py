@@ -9,12 +9,15 @@ keyword is written in the spec (file, line and column), so a reader can go strai
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import jsonschema_rs
+import regex
+import regress
 
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
@@ -218,6 +221,59 @@ class SchemaValidators:
             col=position.col,
             unchecked=unchecked,
         )
+
+
+@functools.lru_cache(maxsize=4096)
+def ecma_problem(pattern: str) -> str | None:
+    """Why ``pattern`` is not an ECMA-262 regular expression, the dialect OpenAPI names; None if it is.
+
+    Judged by regress (a Rust ECMA-262 engine), with the ``u`` flag or without it, where Annex B's
+    web-compatible syntax (an unescaped ``}``, ``\\_``) is also valid.
+    """
+    try:
+        regress.Regex(pattern)
+        return None
+    except (regress.RegressError, ValueError) as exc:
+        plain = str(exc) or type(exc).__name__
+    try:
+        regress.Regex(pattern, "u")
+        return None
+    except (regress.RegressError, ValueError):
+        return plain
+
+
+@functools.lru_cache(maxsize=4096)
+def python_problem(pattern: str) -> str | None:
+    """Why generated models cannot check ``pattern``; None if they can.
+
+    They check it with pydantic's Rust engine, or, for what that refuses (look-arounds,
+    back-references), with the ``regex`` module (see ``generator/generate/patterns.py``), which
+    still refuses some ECMA-262 (``\\cJ``, ``[^]``, ``\\k<name>``).
+    """
+    from pydantic_core import SchemaError, SchemaValidator, core_schema
+
+    try:
+        SchemaValidator(core_schema.str_schema(pattern=pattern))
+        return None
+    except SchemaError:
+        pass
+    try:
+        regex.compile(pattern)
+        return None
+    except (regex.error, ValueError, OverflowError) as exc:
+        return str(exc) or type(exc).__name__
+
+
+@functools.lru_cache(maxsize=4096)
+def payload_problem(pattern: str) -> str | None:
+    """Why jsonschema-rs, which checks examples and recorded payloads, cannot compile ``pattern``."""
+    options = jsonschema_rs.FancyRegexOptions(backtrack_limit=DEFAULT_REGEX_LIMIT)
+    try:
+        jsonschema_rs.validator_for({"pattern": pattern}, pattern_options=options)
+        return None
+    except (jsonschema_rs.ValidationError, ValueError) as exc:
+        text = str(exc).strip()
+        return text.splitlines()[0] if text else type(exc).__name__
 
 
 def count_values(instance: Any, stop: int) -> int:

@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.spec import pointer as jp
 from generator.spec.document import Document
-from generator.spec.examples import example_holders, examples_of
+from generator.spec.examples import default_of, example_holders, examples_of
 from generator.spec.findings import Finding, Severity
 from generator.spec.navigator import (
     all_servers,
@@ -27,8 +27,9 @@ from generator.spec.navigator import (
     security_schemes,
     template_variables,
 )
-from generator.spec.refs import LoadedSpec
+from generator.spec.refs import LoadedSpec, Target
 from generator.spec.validators import ConformanceError, SchemaValidators, Violation
+from generator.validate.regexes import pattern_findings
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
 ACKNOWLEDGE = "x-specgen-acknowledge"
@@ -200,31 +201,56 @@ def rule_json_response_schema(ctx: LintContext) -> Iterator[Finding]:
 
 
 def rule_example_valid(ctx: LintContext) -> Iterator[Finding]:
-    """example-valid: every example (media type, parameter, header, schema) fits its schema."""
+    """example-valid: every example (media type, parameter, header, schema) and every schema's
+    ``default`` fits its schema."""
     for holder, schema in example_holders(ctx.spec):
-        for key, example in examples_of(ctx.spec, holder):
-            name = "'example'" if key is None else f"#{key}" if isinstance(key, int) else repr(key)
-            example_doc, example_pointer = example.document, example.pointer
-            try:
-                instance = jp.resolve(example_doc.data, example_pointer)
-                violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
-            except (ConformanceError, LookupError) as exc:
-                yield ctx.finding(
-                    "example-valid",
-                    Severity.ERROR,
-                    f"cannot check example {name}: {exc}",
-                    example_doc,
-                    example_pointer,
-                )
-                continue
-            for violation in violations:
-                yield ctx.finding(
-                    "example-valid",
-                    Severity.WARNING,
-                    f"example {name} does not fit its schema: {_describe(violation)}",
-                    example_doc,
-                    example_pointer + violation.instance_pointer,
-                )
+        values = [
+            ("example " + _example_name(key), example)
+            for key, example in examples_of(ctx.spec, holder)
+        ]
+        default = default_of(holder, schema)
+        if default is not None:
+            values.append(("default", default))
+        for name, value in values:
+            yield from _fits(ctx, name, value, schema)
+
+
+def _example_name(key: str | int | None) -> str:
+    return "'example'" if key is None else f"#{key}" if isinstance(key, int) else repr(key)
+
+
+def _fits(ctx: LintContext, name: str, value: Target, schema: Target) -> Iterator[Finding]:
+    """Warnings for each way the value at ``value`` breaks ``schema``.
+
+    A value that breaks its schema is suspicious, not unusable: a client can still be generated.
+    One that cannot be checked at all (a schema jsonschema-rs cannot compile) is said so, also a
+    warning: what makes the schema uncompilable is reported by the rule it breaks.
+    """
+    try:
+        instance = jp.resolve(value.document.data, value.pointer)
+        violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
+    except (ConformanceError, LookupError) as exc:
+        yield ctx.finding(
+            "example-valid",
+            Severity.WARNING,
+            f"cannot check {name}: {exc}",
+            value.document,
+            value.pointer,
+        )
+        return
+    for violation in violations:
+        yield ctx.finding(
+            "example-valid",
+            Severity.WARNING,
+            f"{name} does not fit its schema: {_describe(violation)}",
+            value.document,
+            value.pointer + violation.instance_pointer,
+        )
+
+
+def rule_patterns(ctx: LintContext) -> Iterator[Finding]:
+    """pattern-syntax, pattern-unenforced: patterns are ECMA-262, and who cannot run them."""
+    yield from pattern_findings(ctx.spec)
 
 
 RULES: tuple[Rule, ...] = (
@@ -235,6 +261,7 @@ RULES: tuple[Rule, ...] = (
     rule_security_schemes,
     rule_json_response_schema,
     rule_example_valid,
+    rule_patterns,
 )
 
 

@@ -1,39 +1,32 @@
 """Is it OpenAPI at all? openapi-spec-validator's verdict, as located findings.
 
 The validator runs in two parts: the document against the OpenAPI metaschema (errors carry absolute
-paths, so they map straight to lines), and its semantic checks, which follow ``$ref``s. The second part
-only runs when every ``$ref`` resolved, and only through a resolver that serves the documents specgen
-already loaded: it must never open a URL or a file on its own.
+paths, so they map straight to lines), and its semantic checks, which follow ``$ref``s (see
+:mod:`generator.validate.semantics`). The second part only runs when every ``$ref`` resolved, and only
+through a resolver that serves the documents specgen already loaded: it must never open a URL or a
+file on its own.
+
+Two of the validator's checks are specgen's own instead, so that they say what they mean: whether a
+``pattern`` is a regular expression (ECMA-262, the dialect OpenAPI names, not Python's ``re``: see
+:mod:`generator.validate.regexes`), and whether a ``default`` fits its schema (a suspicious value, not
+an unusable spec: ``example-valid`` warnings).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
-from jsonschema.exceptions import best_match
-from openapi_spec_validator import (
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-    OpenAPIV32SpecValidator,
-)
-from openapi_spec_validator.validation.exceptions import (
-    DuplicateOperationIDError,
-    ExtraParametersError,
-    UnresolvableParameterError,
-)
+import jsonschema_rs
+from jsonschema import FormatChecker
+from jsonschema.validators import validator_for
+from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
 
 from generator.spec import pointer as jp
 from generator.spec.findings import Finding, Severity
 from generator.spec.refs import LoadedSpec
+from generator.validate.semantics import deepest, semantic_findings, short
 
-_VALIDATORS: dict[str, Any] = {
-    "3.0": OpenAPIV30SpecValidator,
-    "3.1": OpenAPIV31SpecValidator,
-    "3.2": OpenAPIV32SpecValidator,
-}
-#: Semantic errors that specgen's own rules report with a precise location (operation-id, path-params).
-_COVERED_BY_LINT = (DuplicateOperationIDError, ExtraParametersError, UnresolvableParameterError)
-_MESSAGE_LIMIT = 200
+_METASCHEMAS: dict[str, Any] = {"3.0": schema_v30, "3.1": schema_v31, "3.2": schema_v32}
 
 
 def openapi_version(spec: LoadedSpec) -> str | None:
@@ -41,7 +34,7 @@ def openapi_version(spec: LoadedSpec) -> str | None:
     version = spec.data.get("openapi")
     if not isinstance(version, str):
         return None
-    return version[:3] if version[:3] in _VALIDATORS else None
+    return version[:3] if version[:3] in _METASCHEMAS else None
 
 
 def check_structure(spec: LoadedSpec) -> list[Finding]:
@@ -72,70 +65,58 @@ def check_structure(spec: LoadedSpec) -> list[Finding]:
                 "/openapi" if "openapi" in root.data else "",
             )
         ]
-
-    base = _VALIDATORS[version]
-
-    class JailedValidator(base):  # type: ignore[misc,valid-type]
-        # Only the documents already loaded (and jailed) are served; any other URI fails.
-        resolver_handlers: ClassVar[dict[str, Any]] = {
-            "file": lambda uri: spec.document_for_uri(uri).data
-        }
-
-    validator = JailedValidator(root.data, base_uri=spec.uri(root))
-    findings = [
-        _schema_finding(spec, error) for error in validator.schema_validator.iter_errors(root.data)
-    ]
+    findings = metaschema_findings(spec, dict(_METASCHEMAS[version]))
     if findings or spec.problems:
         return findings
-    try:
-        for error in validator.root_validator(validator.schema_path):
-            if not isinstance(error, _COVERED_BY_LINT):
-                findings.append(_semantic_finding(spec, error))
-    except Exception as exc:  # the semantic walk is third-party code on user input
-        findings.append(
-            spec.finding(
-                "openapi-semantics",
-                Severity.ERROR,
-                f"openapi-spec-validator stopped: {_short(str(exc))}",
-                root,
-                "",
-            )
+    return semantic_findings(spec, version)
+
+
+def metaschema_findings(spec: LoadedSpec, metaschema: dict[str, Any]) -> list[Finding]:
+    """The root document against the OpenAPI metaschema, each error at its deepest node.
+
+    jsonschema-rs answers first (fast on a 13 MB document); only when it finds errors does Python's
+    jsonschema run too, for the branch errors of ``oneOf``/``anyOf`` that say which node is wrong
+    (jsonschema-rs stops at the ``oneOf`` of the outermost schema, lines away from the mistake).
+    """
+    data = spec.root.data
+    # Patterns are judged as ECMA-262 by specgen's own rule, not as the engine's dialect.
+    fast = jsonschema_rs.validator_cls_for(metaschema)(metaschema, formats={"regex": _any})
+    quick = list(fast.iter_errors(data))
+    if not quick:
+        return []
+    cls = validator_for(metaschema)
+    checker = FormatChecker([name for name in cls.FORMAT_CHECKER.checkers if name != "regex"])
+    slow = list(cls(metaschema, format_checker=checker).iter_errors(data))
+    findings = [_schema_finding(spec, error) for error in slow]
+    if findings:
+        return _unique(findings)
+    # The engines disagree (a format only jsonschema-rs checks): its errors, at their node.
+    return _unique(
+        spec.finding(
+            "openapi-schema",
+            Severity.ERROR,
+            short(error.message.strip().splitlines()[-1]),
+            spec.root,
+            jp.from_parts(error.instance_path),
         )
-    return findings
+        for error in quick
+    )
+
+
+def _any(_: str) -> bool:
+    return True
 
 
 def _schema_finding(spec: LoadedSpec, error: Any) -> Finding:
-    deepest = best_match([error, *(error.context or [])]) if error.context else error
-    pointer = jp.from_parts(deepest.absolute_path)
+    branch = deepest(error)
     return spec.finding(
-        "openapi-schema", Severity.ERROR, _short(deepest.message), spec.root, pointer
+        "openapi-schema",
+        Severity.ERROR,
+        short(branch.message),
+        spec.root,
+        jp.from_parts(branch.absolute_path),
     )
 
 
-def _semantic_finding(spec: LoadedSpec, error: Any) -> Finding:
-    # These errors carry paths relative to the object being checked; find where that object lives.
-    relative = [str(part) for part in error.path]
-    pointer = _locate(spec.root.data, relative, error.instance) if relative else ""
-    return spec.finding(
-        "openapi-semantics", Severity.ERROR, _short(error.message), spec.root, pointer
-    )
-
-
-def _locate(data: Any, relative: list[str], instance: Any) -> str:
-    """The first pointer in ``data`` ending in ``relative`` whose value is ``instance``."""
-    suffix = jp.from_parts(relative)
-    stack: list[tuple[str, Any]] = [("", data)]
-    while stack:
-        pointer, node = stack.pop()
-        if pointer.endswith(suffix) and node == instance:
-            return pointer
-        if isinstance(node, dict):
-            stack.extend((jp.join(pointer, k), v) for k, v in reversed(list(node.items())))
-        elif isinstance(node, list):
-            stack.extend((f"{pointer}/{i}", v) for i, v in reversed(list(enumerate(node))))
-    return ""
-
-
-def _short(message: str) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else message
-    return first if len(first) <= _MESSAGE_LIMIT else first[: _MESSAGE_LIMIT - 3] + "..."
+def _unique(findings: Any) -> list[Finding]:
+    return list(dict.fromkeys(findings))
