@@ -18,6 +18,8 @@ BACKTRACKING = {
 }
 #: A pattern whose backtracking work explodes on ``a``s followed by something else.
 CATASTROPHIC = "^(?=(a+)+$)a+$"
+#: ECMA-262 that no Python engine runs (``\\c`` is a control-character escape): left unchecked.
+UNRUNNABLE = r"^\cJ(?!x)$"
 
 
 def test_linear_tells_which_patterns_the_rust_engine_runs() -> None:
@@ -41,6 +43,20 @@ def test_only_backtracking_patterns_move_to_the_bounded_helper() -> None:
     assert bounded.imports.startswith("from pydantic")
 
 
+def test_a_pattern_no_python_engine_runs_is_left_out_of_the_model() -> None:
+    # Valid ECMA-262 (OpenAPI's dialect) that neither pydantic nor the regex module compiles.
+    source = (
+        "from pydantic import BaseModel, Field\n"
+        "class A(BaseModel):\n"
+        '    x: Annotated[str, Field(pattern="^\\\\cJ$", max_length=3)]\n'
+        '    y: Annotated[str, Field(pattern="^a$")]\n'
+    )
+    bounded = bound_patterns(source)
+    assert not bounded.needs_helper
+    assert "Field(max_length=3)" in bounded.body
+    assert 'Field(pattern="^a$")' in bounded.body
+
+
 SPEC = models_spec(
     "Patterns",
     {
@@ -52,6 +68,7 @@ SPEC = models_spec(
                     for name, (p, _, _) in BACKTRACKING.items()
                 },
                 "slow": {"type": "string", "pattern": CATASTROPHIC},
+                "control": {"type": "string", "pattern": UNRUNNABLE},
                 "tags": {"type": "array", "items": {"type": "string", "pattern": CATASTROPHIC}},
             },
         }
@@ -115,3 +132,8 @@ def test_a_hostile_string_is_reported_unchecked_instead_of_hanging(patterns_pack
     verdicts = probe(patterns_package, [("slow", hostile), ("slow", "aaaa")])
     assert verdicts["slow:aaaaaaaa"] == "accepted, not checked"
     assert verdicts["slow:aaaa"] == "accepted"
+
+
+def test_a_pattern_python_cannot_run_leaves_the_field_unchecked(patterns_package: Path) -> None:
+    verdicts = probe(patterns_package, [("control", "anything")])
+    assert verdicts["control:anything"] == "accepted"
