@@ -44,9 +44,10 @@ def openapi_version(spec: LoadedSpec) -> str | None:
     return version[:3] if version[:3] in _VALIDATORS else None
 
 
-def check_structure(spec: LoadedSpec) -> list[Finding]:
+def check_structure(spec: LoadedSpec, semantics: bool = True) -> list[Finding]:
     """Findings of openapi-spec-validator (rules ``openapi-version``, ``openapi-schema``,
-    ``openapi-semantics``)."""
+    ``openapi-semantics``); without ``semantics``, only whether it is OpenAPI at all (the
+    metaschema), which is quick where the semantic walk is not."""
     root = spec.root
     if not isinstance(root.data, dict):
         kind = type(root.data).__name__
@@ -85,7 +86,7 @@ def check_structure(spec: LoadedSpec) -> list[Finding]:
     findings = [
         _schema_finding(spec, error) for error in validator.schema_validator.iter_errors(root.data)
     ]
-    if findings or spec.problems:
+    if findings or spec.problems or not semantics:
         return findings
     try:
         for error in validator.root_validator(validator.schema_path):
