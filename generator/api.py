@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from generator.check import runners
 from generator.check.checker import Checker, Limits
 from generator.check.reports import Reporter, Summary
 from generator.diff.compare import diff_specs
-from generator.diff.revisions import load_version
+from generator.diff.revisions import load_version, shown_as
 from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome
+from generator.spec.findings import Finding
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
@@ -49,6 +50,48 @@ def expand_targets(targets: Iterable[Path]) -> list[Path]:
         else:
             found.append(target)
     return found
+
+
+class UnusableSpecError(SpecgenError):
+    """Specs no command can use (exit 2): not OpenAPI documents, or ``$ref``s that cannot be
+    followed. ``findings`` say where, as ``specgen validate`` does."""
+
+    def __init__(self, refused: Sequence[tuple[str, list[Finding]]]) -> None:
+        self.findings = [finding for _, found in refused for finding in found]
+        what = "not a usable OpenAPI document (not OpenAPI, or $refs that cannot be followed)"
+        if len(refused) == 1:
+            super().__init__(f"{what}; see the error(s) above", refused[0][0])
+        else:
+            super().__init__(f"{len(refused)} specs: {what}; see the errors above")
+
+
+def unusable(spec: LoadedSpec) -> list[Finding]:
+    """Why no command can use ``spec``: not an OpenAPI document (``openapi-version``, and
+    ``openapi-schema``: the OpenAPI metaschema), or ``$ref``s that cannot be followed
+    (``ref-resolves``, ``ref-remote``, ``ref-outside``). Empty when it is usable.
+
+    These are the findings of :func:`validate_spec` that no spec can acknowledge, found without its
+    slow semantic walk and lint rules, so ``diff`` and ``check`` can afford them on every run;
+    ``diff``, ``check`` and ``bundle`` all refuse through here rather than answer wrongly.
+    """
+    from generator.validate.structure import check_structure
+
+    return sorted(check_structure(spec, semantics=False) + spec.problems, key=Finding.sort_key)
+
+
+def refuse_unusable(
+    specs: Sequence[tuple[str, LoadedSpec]],
+    shown: Callable[[str, LoadedSpec, Path], Path] = lambda name, spec, path: path,
+) -> None:
+    """Raise :class:`UnusableSpecError` for every spec of ``(name, spec)`` that is unusable, its
+    files named by ``shown`` (a version read from git names them as the user does)."""
+    refused = []
+    for name, spec in specs:
+        found = [replace(f, path=shown(name, spec, f.path)) for f in unusable(spec)]
+        if found:
+            refused.append((name, found))
+    if refused:
+        raise UnusableSpecError(refused)
 
 
 def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport:
@@ -138,16 +181,18 @@ def check(
 
     JSON Lines files are streamed, so memory stays flat whatever their size; with ``jobs > 1`` the
     exchanges are checked in that many worker processes, in order, with a bounded number of chunks
-    in flight.
+    in flight. Raises :class:`UnusableSpecError`, before any exchange is checked, for specs that
+    are not OpenAPI or whose ``$ref``s cannot be followed.
     """
     for recording in recordings:
         if recording.suffix.lower() not in (".har", ".json", ".jsonl"):
             raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
         if not recording.is_file():
             raise LoadError("no such file", recording)
-    checker = Checker(
-        expand_targets(specs or (DEFAULT_SPECS,)), ignore_unmatched, limits or Limits()
-    )
+    paths = expand_targets(specs or (DEFAULT_SPECS,))
+    loaded = [load_spec(path) for path in paths]
+    refuse_unusable([(str(path), spec) for path, spec in zip(paths, loaded, strict=True)])
+    checker = Checker(paths, ignore_unmatched, limits or Limits(), loaded)
     summary = Summary()
     for verdict in runners.verdicts(checker, recordings, jobs):
         summary.add(verdict)
@@ -175,13 +220,17 @@ def bundle(
 ) -> BundleResult:
     """Write ``<name>.openapi.<form>`` and ``<name>.schema.<form>`` per spec into ``out``.
 
-    Specs are validated first; if any has errors, nothing is written.
+    Specs are validated first; if any has errors, nothing is written. Raises
+    :class:`UnusableSpecError` for specs that are not OpenAPI or whose ``$ref``s cannot be followed.
     """
     from generator.bundle.documents import dumps, json_schema, openapi_bundle
     from generator.generate.emit import atomic_write
 
     loaded, reports = load_and_validate(targets, limits)
     result = BundleResult(reports)
+    if any(report.load_error is not None for report in reports):
+        return result
+    refuse_unusable([(str(spec.root.path), spec) for spec in loaded])
     if result.blocked:
         return result
     files: dict[Path, str] = {}
@@ -199,7 +248,9 @@ def diff(old_ref: str, new_ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> Dif
 
     Each of ``old_ref`` and ``new_ref`` is a spec file, or ``PATH@REV`` to read it (and the files
     its ``$ref``s reach) from a git revision; the report names the versions as given. Raises
-    :class:`LoadError` for a version that cannot be read.
+    :class:`LoadError` for a version that cannot be read, :class:`UnusableSpecError` for one that
+    is not OpenAPI or whose ``$ref``s cannot be followed (comparing it would answer wrongly).
     """
     old, new = load_version(old_ref, limits), load_version(new_ref, limits)
+    refuse_unusable([(old_ref, old), (new_ref, new)], shown_as)
     return diff_specs(old, new, old_ref, new_ref)

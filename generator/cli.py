@@ -9,13 +9,18 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from generator import __version__, api
 from generator.errors import SpecgenError, display_path, shown
 from generator.spec.limits import SpecLimits
 from generator.validate import report
+
+if TYPE_CHECKING:
+    from generator.check.checker import Verdict
+    from generator.check.reports import Reporter, Summary
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -196,12 +201,20 @@ def run_check(args: argparse.Namespace) -> int:
     limits = Limits(
         args.max_errors_per_exchange, args.regex_limit, args.max_depth, args.max_record_bytes
     )
-    stream = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    opened: list[TextIO] = []
+
+    def reporter() -> Reporter:
+        stream = sys.stdout
+        if args.output:
+            stream = args.output.open("w", encoding="utf-8")
+            opened.append(stream)
+        return REPORTERS[args.format](stream)
+
     progress = _Progress() if sys.stderr.isatty() else None
     try:
         summary = api.check(
             args.recordings,
-            REPORTERS[args.format](stream),
+            _Deferred(reporter),
             args.spec or [api.DEFAULT_SPECS],
             ignore_unmatched=args.ignore_unmatched,
             jobs=args.jobs,
@@ -211,11 +224,31 @@ def run_check(args: argparse.Namespace) -> int:
     finally:
         if progress is not None:
             progress.done()
-        if args.output:
+        for stream in opened:
             stream.close()
     if args.output or args.format != "text":
         print(summary.line(), file=sys.stderr)
     return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+class _Deferred:
+    """A reporter made on its first use: until the specs are read and found usable, nothing is
+    written (a JSON report's opening bracket, an ``--output`` file)."""
+
+    def __init__(self, make: Callable[[], Reporter]) -> None:
+        self.make = make
+        self.made: Reporter | None = None
+
+    def _reporter(self) -> Reporter:
+        if self.made is None:
+            self.made = self.make()
+        return self.made
+
+    def add(self, verdict: Verdict) -> None:
+        self._reporter().add(verdict)
+
+    def finish(self, summary: Summary) -> None:
+        self._reporter().finish(summary)
 
 
 class _Progress:
@@ -284,6 +317,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             "diff": run_diff,
         }
         return commands[args.command](args)
+    except api.UnusableSpecError as exc:
+        # Located as validate locates them, then what was refused: never a wrong answer.
+        for finding in exc.findings:
+            print(report.finding_line(finding), file=sys.stderr)
+        print(f"specgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SpecgenError as exc:
         print(f"specgen: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -159,11 +159,15 @@ class Checker:
         spec_paths: Sequence[Path],
         ignore_unmatched: bool = False,
         limits: Limits = Limits(),  # frozen, so one shared default is safe
+        specs: Sequence[LoadedSpec] | None = None,
     ) -> None:
+        """``specs``, when given, are those of ``spec_paths`` already loaded (and found usable)."""
         self.spec_paths = tuple(Path(p) for p in spec_paths)
         self.ignore_unmatched = ignore_unmatched
         self.limits = limits
-        self.specs: list[LoadedSpec] = [load_spec(path) for path in self.spec_paths]
+        self.specs: list[LoadedSpec] = (
+            list(specs) if specs is not None else [load_spec(path) for path in self.spec_paths]
+        )
         self.names = [spec.name for spec in self.specs]
         self.router = Router(self.specs)
         self.conformance = [Conformance(spec, limits.regex_limit) for spec in self.specs]

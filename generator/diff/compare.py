@@ -14,7 +14,7 @@ from typing import Any
 
 from generator.diff.places import existing, locate, mapping, show
 from generator.diff.rules import RULES, Change, DiffReport
-from generator.diff.schemas import Direction, Draft, SchemaWalk
+from generator.diff.schemas import Direction, Draft, SchemaWalk, describe
 from generator.diff.security import (
     compare_operation_security,
     compare_security_schemes,
@@ -173,8 +173,13 @@ class _Differ:
         old_schema, new_schema = _param_schema(old), _param_schema(new)
 
         def report(draft: Draft) -> None:
-            items = " items" if draft.path else ""
-            self.emit(f"parameter-{draft.rule}", f"{subject}{items} {draft.text}", *_ends(draft))
+            if draft.outer:
+                where = describe(draft, lambda path: "items" if path else "")
+                message = f"{label}: {where} of {key[0]} parameter {key[1]!r} {draft.text}"
+            else:
+                items = " items" if draft.path else ""
+                message = f"{subject}{items} {draft.text}"
+            self.emit(f"parameter-{draft.rule}", message, *_ends(draft))
 
         self.schemas.compare(
             old_schema or old, new_schema or new, "request", report, properties=False
@@ -277,16 +282,19 @@ class _Differ:
             return
 
         def report(draft: Draft) -> None:
-            if not draft.path:
-                subject = "the body"
-            elif draft.path == "[]":
-                subject = "the body's items"
-            else:
-                subject = f"property {draft.path.lstrip('.')!r}"
-            message = f"{where} {subject} {draft.text}"
+            message = f"{where} {describe(draft, _body_part)} {draft.text}"
             self.emit(f"{direction}-property-{draft.rule}", message, *_ends(draft))
 
         self.schemas.compare(old_schema or old_media, new_schema or new_media, direction, report)
+
+
+def _body_part(path: str) -> str:
+    """A place in a body's schema as messages name it."""
+    if not path:
+        return "the body"
+    if path == "[]":
+        return "the body's items"
+    return f"property {path.lstrip('.')!r}"
 
 
 def _ends(draft: Draft) -> tuple[Target | None, Target | None]:

@@ -26,15 +26,41 @@ def load_version(ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
     as written wins over the ``PATH@REV`` reading (a file may have ``@`` in its name). Raises
     :class:`LoadError` naming ``ref`` for a missing file, an unknown revision or no git.
     """
-    if "@" not in ref or Path(ref).exists():
+    revision = _revision(ref)
+    if revision is None:
         return load_spec(Path(ref), limits)
-    path_text, rev = ref.rsplit("@", 1)
+    path_text, rev = revision
     if not path_text or not rev:
         raise LoadError("expected PATH@REV with both a path and a revision", ref)
     if rev.startswith("-"):
         # Never let a revision be read as an option by git.
         raise LoadError(f"not a revision: {rev!r}", ref)
     return _load_at_revision(Path(path_text), rev, ref, limits)
+
+
+def _revision(ref: str) -> tuple[str, str] | None:
+    """``(PATH, REV)`` when ``ref`` is read from git, None when it is a file as it is."""
+    if "@" not in ref or Path(ref).exists():
+        return None
+    path_text, rev = ref.rsplit("@", 1)
+    return path_text, rev
+
+
+def shown_as(ref: str, spec: LoadedSpec, path: Path) -> Path:
+    """A file of ``spec`` (read by :func:`load_version` from ``ref``) named as the user knows it.
+
+    A file read from a revision lived in a temporary folder: it is named ``PATH@REV`` for the root
+    file, and by its place next to PATH (``specs/schemas.yaml@REV``) for the others.
+    """
+    revision = _revision(ref)
+    if revision is None:
+        return path
+    path_text, rev = revision
+    try:
+        relative = path.resolve().relative_to(spec.folder)
+    except ValueError:
+        return path
+    return Path(path_text).parent / f"{relative.as_posix()}@{rev}"
 
 
 def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:

@@ -4,9 +4,10 @@ it breaks a client.
 Two versions of a spec (files, or ``PATH@REV`` read from git) are compared operation by operation.
 Operations are matched by method and path template with the path variables' names ignored, so
 renaming ``{id}`` to ``{jobId}`` is a renamed path parameter, not a removed and an added operation.
-Schemas are compared recursively through ``$ref``s (with cycle protection), ``allOf``, ``items`` and
-properties; OpenAPI 3.0's ``nullable`` is read as 3.1's ``type: [..., "null"]`` (as is the
-``anyOf: [X, {type: "null"}]`` idiom), so moving a spec from 3.0 to 3.1 changes nothing.
+Schemas are compared recursively through ``$ref``s (with cycle protection), ``allOf``, ``items``,
+properties and the branches of ``oneOf``/``anyOf``; OpenAPI 3.0's ``nullable`` is read as 3.1's
+``type: [..., "null"]`` (as is the ``anyOf: [X, {type: "null"}]`` idiom), so moving a spec from
+3.0 to 3.1 changes nothing.
 
 Every change has a stable ``kind``, and the kind alone decides whether it is breaking: see
 :data:`RULES`. The question asked is always "does a client written against the old spec keep
@@ -74,7 +75,30 @@ enum-added            yes      no        an enum appears where any value was all
 enum-removed          no       no        any value is allowed now (open enums read them)
 made-nullable         no       yes       response: the client may receive null
 made-not-nullable     yes      no        request: the client may send null
+constraint-tightened  yes      no        a bound, length, count, ``multipleOf`` or
+                                         ``uniqueItems`` now allows fewer values: request: values
+                                         the client sends may be rejected; response: the client
+                                         receives values it already accepted
+constraint-loosened   no       yes       response: generated models enforce the old bounds
+                                         (pydantic ``ge``/``max_length``...), so new values fail
+                                         to parse; request: what the client sends still fits
+constraint-changed    yes      yes       a ``multipleOf`` neither finer nor coarser: both
+branch-added          no       yes       a ``oneOf``/``anyOf`` branch: request: one more shape
+                                         the client may send; response: a value of the new
+                                         branch matches none the client knows (a generated
+                                         union, an exhaustive match) and fails to parse
+branch-removed        yes      no        request: the client may send the removed shape;
+                                         response: handling for it becomes dead code
 ====================  =======  ========  ==========================================================
+
+Branches of a ``oneOf`` or ``anyOf`` are compared pair by pair (:mod:`generator.diff.unions`):
+paired by ``$ref`` name, then by discriminator value (the ``mapping``, or the ``const``/``enum``
+of the tag property), then inline branches by position. A change inside a branch names it in its
+message, e.g. ``property 'name' of oneOf branch 'Cat' (by $ref)``, and points into it. A
+``oneOf`` is compared with an ``anyOf`` only when each schema has one union; a ``{type: "null"}``
+branch makes the schema nullable (``made-nullable``) rather than a branch. Constraints are read as
+the values they allow (:mod:`generator.diff.constraints`): 3.0's boolean ``exclusiveMinimum`` and
+3.1's numeric one write the same bound.
 
 Security and servers:
 
@@ -98,9 +122,10 @@ server-variable-default-changed      no        the old default is still allowed 
                                                enum-value-removed change says so)
 ===================================  ========  =================================================
 
-Not compared (yet): numeric and length constraints, ``oneOf``/``anyOf`` other than the nullable
-idiom, ``additionalProperties``, response headers, callbacks and webhooks, ``servers`` of path items
-and operations, ``deprecated``, OAuth flows.
+Not compared (yet): a schema becoming a union of itself and more (``Cat`` to ``oneOf: [Cat, Dog]``
+reads as a changed type), a discriminator's ``propertyName`` or ``mapping`` changing on its own,
+``not``, ``if``/``then``/``else``, ``additionalProperties``, response headers, callbacks and
+webhooks, ``servers`` of path items and operations, ``deprecated``, OAuth flows.
 
 Each change names its JSON pointer in each version (``None`` where the thing does not exist) and
 the line when the pointer is written in the file; a pointer into another file of the spec is
@@ -180,6 +205,11 @@ _SCHEMA_RULES: dict[str, tuple[bool, bool]] = {
     "enum-removed": (False, False),
     "made-nullable": (False, True),
     "made-not-nullable": (True, False),
+    "constraint-tightened": (True, False),
+    "constraint-loosened": (False, True),
+    "constraint-changed": (True, True),
+    "branch-added": (False, True),
+    "branch-removed": (True, False),
 }
 for _rule, (_in_request, _in_response) in _SCHEMA_RULES.items():
     RULES[f"parameter-{_rule}"] = _in_request

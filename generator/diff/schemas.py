@@ -8,7 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from generator.diff.constraints import Constraint, constraint_changes, read_constraints
 from generator.diff.places import deref, deref_value, missing_from, place_key, show
+from generator.diff.unions import UnionOf, pair, read_union
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.refs import LoadedSpec, Target
@@ -40,6 +42,12 @@ class _Flat:
     read_only: set[str] = field(default_factory=set)
     write_only: set[str] = field(default_factory=set)
     items: Target | None = None
+    constraints: dict[str, Constraint] = field(default_factory=dict)
+    unions: dict[str, UnionOf] = field(default_factory=dict)  # by keyword: oneOf, anyOf
+
+
+#: Where a change is: outside in, each union branch entered as (path before it, the branch).
+Outer = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -47,10 +55,35 @@ class Draft:
     """A schema change relative to the schema compared; placed in a context when reported."""
 
     rule: str
-    path: str  # ".name" per property, "[]" per array's items
+    path: str  # ".name" per property, "[]" per array's items (inside the innermost branch)
     text: str
     old: Target | None
     new: Target | None
+    #: The union branches the change is inside, outermost first (see :func:`describe`).
+    outer: Outer = ()
+
+
+def describe(draft: Draft, top: Callable[[str], str]) -> str:
+    """Where in a schema ``draft`` is, for a message: ``property 'name' of oneOf branch 'Cat'
+    (by $ref) of property 'pet'``. ``top`` names a path of the outermost schema (a body or a
+    parameter); inside a branch, a path is ``items`` or ``property '...'``; an empty one is the
+    branch itself."""
+    if not draft.outer:
+        return top(draft.path)
+    parts = [_inner(draft.path)] if draft.path else []
+    for depth in range(len(draft.outer) - 1, -1, -1):
+        path, branch = draft.outer[depth]
+        parts.append(branch)
+        if depth == 0:
+            if path:
+                parts.append(top(path))
+        elif path:
+            parts.append(_inner(path))
+    return " of ".join(parts)
+
+
+def _inner(path: str) -> str:
+    return "items" if path == "[]" else f"property {path.lstrip('.')!r}"
 
 
 class SchemaWalk:
@@ -81,9 +114,9 @@ class SchemaWalk:
         per path through the graph of schemas, which grows exponentially in real specs.) The walk
         is breadth-first, so the path a change is named by is the shortest from here.
         """
-        queue: deque[tuple[Target, Target, str]] = deque([(old, new, "")])
+        queue: deque[tuple[Target, Target, str, Outer]] = deque([(old, new, "", ())])
         while queue:
-            old, new, path = queue.popleft()
+            old, new, path, outer = queue.popleft()
             old, old_value = deref_value(self.old, old)
             new, new_value = deref_value(self.new, new)
             key = (direction, properties, place_key(old), place_key(new))
@@ -92,14 +125,30 @@ class SchemaWalk:
             self._done.add(key)
             was = _flatten(self.old, self.old_30, old, old_value, frozenset())
             now = _flatten(self.new, self.new_30, new, new_value, frozenset())
+
+            def placed(draft: Draft, outer: Outer = outer) -> None:
+                report(replace(draft, outer=outer))
+
             for draft in _keyword_changes(was, now):
-                report(replace(draft, path=path))
+                placed(replace(draft, path=path))
             if was.types != now.types:
                 continue  # a different kind of value: what is inside is not comparable
             if properties:
-                queue.extend(self._properties(was, now, direction, report, path))
+                for pair_ in self._properties(was, now, direction, placed, path):
+                    queue.append((*pair_, outer))
             if was.items is not None and now.items is not None:
-                queue.append((was.items, now.items, f"{path}[]"))
+                queue.append((was.items, now.items, f"{path}[]", outer))
+            for keyword, old_union, new_union in _unions(was, now):
+                paired, removed, added = pair(old_union, new_union)
+                for gone in removed:
+                    text = f"lost its {keyword} branch {gone.label()}"
+                    placed(Draft("branch-removed", path, text, gone.at, None))
+                for came in added:
+                    text = f"gained a {keyword} branch {came.label()}"
+                    placed(Draft("branch-added", path, text, None, came.at))
+                for was_branch, now_branch, how in paired:
+                    inside = (*outer, (path, f"{keyword} branch {how}"))
+                    queue.append((was_branch.at, now_branch.at, "", inside))
 
     def _properties(
         self,
@@ -197,7 +246,21 @@ def _keyword_changes(old: _Flat, new: _Flat) -> list[Draft]:
         out.append(Draft("enum-added", "", text, None, new.enum_at))
     elif old.enum is not None and new.enum is None:
         out.append(Draft("enum-removed", "", "is no longer an enum", old.enum_at, None))
+    for change in constraint_changes(old.constraints, new.constraints):
+        out.append(Draft(f"constraint-{change.how}", "", change.text, change.old, change.new))
     return out
+
+
+def _unions(old: _Flat, new: _Flat) -> list[tuple[str, UnionOf, UnionOf]]:
+    """The unions of both schemas to compare branch by branch, by keyword (as the new one names
+    it): ``oneOf`` with ``oneOf``, ``anyOf`` with ``anyOf``, and one with the other when each
+    schema has only one kind."""
+    both = [(k, old.unions[k], new.unions[k]) for k in old.unions if k in new.unions]
+    if not both and len(old.unions) == 1 and len(new.unions) == 1:
+        ((_, was),) = old.unions.items()
+        ((keyword, now),) = new.unions.items()
+        both = [(keyword, was, now)]
+    return both
 
 
 def _flatten(
@@ -260,6 +323,13 @@ def _flatten(
         flat.required = {name for name in required if isinstance(name, str)}
     if isinstance(value.get("items"), dict):
         flat.items = Target(doc, jp.join(ptr, "items"))
+    flat.constraints = read_constraints(value, doc, ptr, is_30)
+    for keyword in ("oneOf", "anyOf"):
+        union = read_union(spec, at, value, keyword)
+        if union is not None:
+            flat.unions[keyword] = union
+            if union.null_at is not None and not flat.nullable:
+                flat.nullable, flat.nullable_at = True, union.null_at
     members = value.get("allOf")
     if isinstance(members, list):
         for index in range(len(members)):
@@ -279,6 +349,10 @@ def _merge_member(flat: _Flat, member: _Flat) -> None:
             setattr(flat, keyword, getattr(member, keyword))
             if keyword != "items":
                 setattr(flat, f"{keyword}_at", getattr(member, f"{keyword}_at"))
+    for name, constraint in member.constraints.items():
+        flat.constraints.setdefault(name, constraint)
+    for keyword, union in member.unions.items():
+        flat.unions.setdefault(keyword, union)
     for name, prop in member.properties.items():
         if name not in flat.properties:
             flat.properties[name] = prop

@@ -37,9 +37,10 @@ def openapi_version(spec: LoadedSpec) -> str | None:
     return version[:3] if version[:3] in _METASCHEMAS else None
 
 
-def check_structure(spec: LoadedSpec) -> list[Finding]:
+def check_structure(spec: LoadedSpec, semantics: bool = True) -> list[Finding]:
     """Findings of openapi-spec-validator (rules ``openapi-version``, ``openapi-schema``,
-    ``openapi-semantics``)."""
+    ``openapi-semantics``); without ``semantics``, only whether it is OpenAPI at all (the
+    metaschema), which is quick where the semantic walk is not."""
     root = spec.root
     if not isinstance(root.data, dict):
         kind = type(root.data).__name__
@@ -66,7 +67,7 @@ def check_structure(spec: LoadedSpec) -> list[Finding]:
             )
         ]
     findings = metaschema_findings(spec, dict(_METASCHEMAS[version]))
-    if findings or spec.problems:
+    if findings or spec.problems or not semantics:
         return findings
     return semantic_findings(spec, version)
 

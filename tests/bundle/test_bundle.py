@@ -17,7 +17,7 @@ from generator.spec.reading import load_spec
 from tests.bounded import bounded_specgen
 from tests.commands import specgen
 from tests.paths import SPEC_NAMES, SPECS
-from tests.specs import MINIMAL_SPEC, write
+from tests.specs import MINIMAL_SPEC, UNUSABLE, write, write_unusable
 
 MULTI_FILE = {
     "api.yaml": """\
@@ -147,6 +147,27 @@ def test_a_spec_with_errors_is_not_bundled(tmp_path: Path) -> None:
     assert "operation-id: error" in result.stderr
     assert not (tmp_path / "out").exists()
     assert specgen("bundle", "specs").returncode == 2, "--out is required"
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE))
+def test_an_unusable_spec_is_refused_with_its_located_errors(tmp_path: Path, case: str) -> None:
+    spec = write_unusable(tmp_path, case)
+    result = specgen("bundle", spec.relative_to(tmp_path), "--out", "out", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stdout == ""
+    first, *_, last = result.stderr.splitlines()
+    assert first.startswith(UNUSABLE[case][2] + ": error: "), result.stderr
+    assert "not a usable OpenAPI document" in last
+    assert not (tmp_path / "out").exists()
+
+
+def test_one_unusable_spec_among_good_ones_bundles_none(tmp_path: Path) -> None:
+    write_unusable(tmp_path / "specs", "json-array")
+    write(tmp_path, "specs/good.yaml", MINIMAL_SPEC)
+    result = specgen("bundle", "specs", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("specs/spec.json:1:1: openapi-schema: error: ")
+    assert not (tmp_path / "out").exists()
 
 
 HOSTILE = Path(__file__).resolve().parent.parent / "hostile" / "spec"

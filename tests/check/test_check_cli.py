@@ -23,6 +23,7 @@ import yaml
 
 from tests.commands import specgen
 from tests.paths import ROOT, SPEC_NAMES
+from tests.specs import UNUSABLE, write_unusable
 
 RECORDINGS = ROOT / "tests" / "recordings"
 APIS = sorted(SPEC_NAMES)
@@ -286,6 +287,35 @@ def test_a_folder_named_like_a_recording_exits_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "folder.jsonl" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("case", sorted(UNUSABLE))
+@pytest.mark.parametrize("form", ["text", "json"])
+def test_an_unusable_spec_is_refused_with_its_located_errors(
+    tmp_path: Path, case: str, form: str
+) -> None:
+    spec = write_unusable(tmp_path, case)
+    report = tmp_path / "report.txt"
+    args = ("--spec", spec.relative_to(tmp_path), "--format", form, recordings("anon")[0])
+    for output in ((), ("-o", report)):
+        result = specgen("check", *args, *output, cwd=tmp_path)
+        assert result.returncode == 2, result.stderr
+        # Refused before any exchange is checked: no verdicts, no report file, the finding first.
+        assert result.stdout == ""
+        assert not report.exists()
+        first, *_, last = result.stderr.splitlines()
+        assert first.startswith(UNUSABLE[case][2] + ": error: "), result.stderr
+        assert "not a usable OpenAPI document" in last
+
+
+def test_one_unusable_spec_among_good_ones_refuses_the_run(tmp_path: Path) -> None:
+    unusable = write_unusable(tmp_path, "yaml-not-openapi")
+    result = specgen(
+        "check", "--spec", ROOT / "specs" / "anon.yaml", "--spec", unusable, *recordings("anon")
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert "openapi-version: error" in result.stderr
 
 
 def test_usage_errors_exit_2() -> None:

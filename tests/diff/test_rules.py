@@ -471,6 +471,41 @@ SCHEMA_EXAMPLES: list[tuple[str, dict[str, Any], dict[str, Any], str | None, str
     ("enum-removed", {"type": "string", "enum": ["a"]}, {"type": "string"}, "/enum", None),
     ("made-nullable", {"type": "string"}, {"type": ["string", "null"]}, "/type", "/type"),
     ("made-not-nullable", {"type": ["string", "null"]}, {"type": "string"}, "/type", "/type"),
+    (
+        "constraint-tightened",
+        {"type": "string", "maxLength": 10},
+        {"type": "string", "maxLength": 5},
+        "/maxLength",
+        "/maxLength",
+    ),
+    (
+        "constraint-loosened",
+        {"type": "integer", "maximum": 10},
+        {"type": "integer", "maximum": 20},
+        "/maximum",
+        "/maximum",
+    ),
+    (
+        "constraint-changed",
+        {"type": "integer", "multipleOf": 2},
+        {"type": "integer", "multipleOf": 3},
+        "/multipleOf",
+        "/multipleOf",
+    ),
+    (
+        "branch-added",
+        {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        {"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "boolean"}]},
+        None,
+        "/oneOf/2",
+    ),
+    (
+        "branch-removed",
+        {"anyOf": [{"type": "string"}, {"type": "integer"}]},
+        {"anyOf": [{"type": "string"}]},
+        "/anyOf/1",
+        None,
+    ),
 ]
 
 #: Whether each schema rule breaks a client: (in a request or parameter, in a response).
@@ -486,6 +521,11 @@ SCHEMA_BREAKING = {
     "enum-removed": (False, False),
     "made-nullable": (False, True),
     "made-not-nullable": (True, False),
+    "constraint-tightened": (True, False),
+    "constraint-loosened": (False, True),
+    "constraint-changed": (True, True),
+    "branch-added": (False, True),
+    "branch-removed": (True, False),
 }
 
 

@@ -224,8 +224,6 @@ def test_spelling_that_does_not_change_the_wire_is_no_change(tmp_path: Path) -> 
     new_body["content"] = {
         "application/json; charset=utf-8": new_body["content"]["application/json"]
     }
-    new["paths"]["/jobs/{jobId}"]["post"]["responses"]["2xx"] = {"description": "other"}
-    old["paths"]["/jobs/{jobId}"]["post"]["responses"]["2XX"] = {"description": "other"}
     assert diff_of(tmp_path, old, new).changes == []
 
 
@@ -235,28 +233,6 @@ def test_an_operation_gaining_an_operation_id_is_the_same_operation(tmp_path: Pa
     report = diff_of(tmp_path, old, api())
     assert summary(report) == [("operation-id-changed", True, OP, f"{OP}/operationId")]
     assert "from none to 'updateJob'" in report.changes[0].message
-
-
-def test_a_null_request_body_is_no_request_body(tmp_path: Path) -> None:
-    # `requestBody: null` declares nothing (validate reports it): dropping it changes no request,
-    # and a body written in its place is an added body.
-    null = api(no_request=True)
-    null["paths"]["/jobs/{jobId}"]["post"]["requestBody"] = None
-    assert diff_of(tmp_path, null, api(no_request=True)).changes == []
-    assert summary(diff_of(tmp_path, null, api())) == [
-        ("request-body-added-required", True, None, f"{OP}/requestBody")
-    ]
-
-
-def test_a_broken_ref_is_compared_as_any_value(tmp_path: Path) -> None:
-    report = diff_of(tmp_path, returning(obj()), returning({"$ref": "#/components/schemas/Gone"}))
-    assert [(c.kind, c.message) for c in report.changes] == [
-        (
-            "response-property-type-changed",
-            "POST /jobs/{jobId}: in the 200 response (application/json), the body changed type"
-            " from object to any",
-        )
-    ]
 
 
 def test_read_only_properties_are_not_part_of_requests(tmp_path: Path) -> None:

@@ -202,9 +202,10 @@ def test_a_spec_cannot_acknowledge_its_way_out_of_the_jail(
     (kept,) = [f for f in report.findings if f.rule == rule]
     assert kept.acknowledged is None
     assert report.failed(strict=False)
-    # And so nothing downstream ever sees the reference: generate and bundle stop at validation.
-    for command in (["generate", "--out", "out"], ["bundle", "--out", "out"]):
+    # And so nothing downstream ever sees the reference: generate stops at validation (an invalid
+    # spec, exit 1); bundle refuses the spec as unusable input before reading further (exit 2).
+    for command, code in ((["generate", "--out", "out"], 1), (["bundle", "--out", "out"], 2)):
         result = specgen(command[0], "specs/api.yaml", *command[1:], cwd=tmp_path)
-        assert result.returncode == 1, result.stderr
+        assert result.returncode == code, result.stderr
         assert "internal error" not in result.stderr
         assert not (tmp_path / "out").exists()
