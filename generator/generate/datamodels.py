@@ -134,11 +134,16 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
                 problem = "should be an enum"
         elif _is_object(schema) and _bases(node) & {"Enum", "StrEnum", "IntEnum"}:
             problem = "should be a model, not an enum"
-        elif isinstance(schema.get("properties"), dict) and schema["properties"]:
+        elif (
+            isinstance(schema.get("properties"), dict)
+            and schema["properties"]
+            # With a union or allOf beside them, properties may be spread over other classes.
+            and not {"allOf", "anyOf", "oneOf"} & set(schema)
+        ):
             missing = set(schema["properties"]) - _wire_names(node, classes)
             if _bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
                 problem = "should be a model with fields"
-            elif missing and not {"allOf", "anyOf", "oneOf"} & set(schema):
+            elif missing:
                 problem = f"lacks the properties {', '.join(sorted(missing))}"
         if problem is not None:
             where = named.source

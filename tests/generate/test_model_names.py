@@ -238,3 +238,10 @@ def test_a_spec_without_schemas_gets_an_empty_models_module(tmp_path: Path) -> N
     answer = httpx.MockTransport(lambda request: httpx.Response(200))
     with package.Client(transport=answer) as client:
         assert client.get_thing() is None
+
+
+def test_an_object_with_a_union_beside_its_properties_may_be_a_root_model() -> None:
+    # GitHub's secret-scanning-custom-pattern-to-update: properties, and anyOf which to require.
+    schema = {**PULL, "anyOf": [{"required": ["id"]}, {"required": ["title"]}]}
+    module = "class Thing(RootModel[Thing1 | Thing2]):\n    root: Thing1 | Thing2\n"
+    check_classes(module, (named("Thing", schema),))
