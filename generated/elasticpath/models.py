@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 
-class Timestamps(BaseModel):
+class JobTimestamps(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
@@ -18,18 +18,25 @@ class Timestamps(BaseModel):
     updated_at: Annotated[str | None, Field(examples=["2018-10-04T11:08:49.162867081Z"])] = None
 
 
-class Links(BaseModel):
+class JobLinks(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
     self: str | None = None
 
 
-class Link(BaseModel):
+class JobLink(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
     )
     href: str | None = None
+
+
+class ErrorMeta(BaseModel):
+    model_config = ConfigDict(
+        populate_by_name=True,
+    )
+    missing_ids: list[str] | None = None
 
 
 class Job(BaseModel):
@@ -45,16 +52,9 @@ class Job(BaseModel):
     job_type: Annotated[str | None, Field(examples=["order_export"])] = None
     status: Annotated[str | None, Field(examples=["failed"])] = None
     error: Annotated[str | None, Field(examples=["No results matched the supplied filter"])] = None
-    timestamps: Timestamps | None = None
-    links: Links | None = None
-    link: Link | None = None
-
-
-class Meta(BaseModel):
-    model_config = ConfigDict(
-        populate_by_name=True,
-    )
-    missing_ids: list[str] | None = None
+    timestamps: JobTimestamps | None = None
+    links: JobLinks | None = None
+    link: JobLink | None = None
 
 
 class Error(BaseModel):
@@ -65,7 +65,7 @@ class Error(BaseModel):
     title: str | None = None
     detail: str | None = None
     request_id: str | None = None
-    meta: Meta | None = None
+    meta: ErrorMeta | None = None
 
 
 class GetJobResponse200(BaseModel):

@@ -18,6 +18,7 @@ from typing import Any
 from generator.errors import SpecgenError
 from generator.generate.ir import NamedSchema
 from generator.generate.model_input import prepare, restore_text
+from generator.generate.naming import class_name
 from generator.generate.patterns import bound_patterns
 
 
@@ -43,6 +44,10 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
     from datamodel_code_generator.enums import DataModelType, InputFileType
     from datamodel_code_generator.format import PythonVersion
 
+    if not schemas:
+        # A spec without a schema that becomes a model: an empty module, which
+        # datamodel-code-generator refuses to write ("Models not found in the input data").
+        return ModelsModule("from __future__ import annotations\n", "", False, frozenset(), {})
     given = prepare(schemas)
     with warnings.catch_warnings():
         # It warns about constraints pydantic cannot take (a pattern on a UUID field); the payload
@@ -77,16 +82,112 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
                 # Defence in depth: the allowlisted input has no remote refs to resolve anyway.
                 allow_remote_refs=False,
                 aliases=given.aliases,
+                # Every schema that becomes a class arrives named (see generator/generate/schemas.py);
+                # a class it still names itself is named by specgen's rule too, and can never take
+                # a name given to a schema.
+                custom_class_name_generator=_Residual(frozenset(s.class_name for s in schemas)),
             )
         except Exception as exc:  # its errors are many and undocumented; keep the message
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
     bounded = bound_patterns(restore_text(_strip_header(source), given))
-    classes, roots = describe(
-        bounded.imports + "\n" + bounded.body, {named.class_name for named in schemas}
-    )
+    module = bounded.imports + "\n" + bounded.body
+    check_classes(module, schemas)
+    classes, roots = describe(module, {named.class_name for named in schemas})
     return ModelsModule(bounded.imports, bounded.body, bounded.needs_helper, classes, roots)
+
+
+class _Residual:
+    """datamodel-code-generator's class names: the given names as they are; any other (an inline
+    schema specgen did not lift) by :func:`class_name`, marked ``Inline`` if that is a given name."""
+
+    def __init__(self, given: frozenset[str]) -> None:
+        self.given = given
+
+    def __call__(self, name: str) -> str:
+        if name in self.given:
+            return name
+        result = class_name(name)
+        return result + "Inline" if result in self.given else result
+
+
+def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
+    """Refuse a models module where a schema's name is not the class made from that schema.
+
+    Each name must be a class of the module, of the schema's kind: an enum (or, nullable, a root
+    model of one) for an ``enum``, a model with a field for each property for an object with
+    ``properties``, never an enum for an object. A class of the same name made from another schema
+    would parse responses into the wrong shape, or silently drop fields.
+    """
+    tree = ast.parse(source)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    for named in schemas:
+        node = classes.get(named.class_name)
+        problem = None
+        schema = named.schema if isinstance(named.schema, dict) else {}
+        if node is None:
+            problem = "is missing from the models module"
+        elif isinstance(schema.get("enum"), list) and schema["enum"]:
+            # A nullable enum is a root model of the enum or None.
+            if not _bases(node) & {"Enum", "StrEnum", "IntEnum", "RootModel"}:
+                problem = "should be an enum"
+        elif _is_object(schema) and _bases(node) & {"Enum", "StrEnum", "IntEnum"}:
+            problem = "should be a model, not an enum"
+        elif (
+            isinstance(schema.get("properties"), dict)
+            and schema["properties"]
+            # With a union or allOf beside them, properties may be spread over other classes.
+            and not {"allOf", "anyOf", "oneOf"} & set(schema)
+        ):
+            missing = set(schema["properties"]) - _wire_names(node, classes)
+            if _bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
+                problem = "should be a model with fields"
+            elif missing:
+                problem = f"lacks the properties {', '.join(sorted(missing))}"
+        if problem is not None:
+            where = named.source
+            raise SpecgenError(
+                f"model class {named.class_name} for the schema at {where.pointer or '/'} "
+                f"{problem}: datamodel-code-generator named another schema so",
+                where.file,
+                where.line,
+            )
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return "object" in kinds or "properties" in schema or "additionalProperties" in schema
+
+
+def _bases(node: ast.ClassDef) -> set[str]:
+    names = set()
+    for base in node.bases:
+        if isinstance(base, ast.Subscript):
+            base = base.value
+        if isinstance(base, ast.Name):
+            names.add(base.id)
+    return names
+
+
+def _wire_names(node: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> set[str]:
+    """The JSON names of a model's fields (an alias, else the field's name), its bases' included."""
+    names: set[str] = set()
+    for base in _bases(node):
+        if base in classes and classes[base] is not node:
+            names |= _wire_names(classes[base], classes)
+    for statement in node.body:
+        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)):
+            continue
+        alias = None
+        for part in ast.walk(statement):
+            if isinstance(part, ast.Call) and _name(part.func) == "Field":
+                for keyword in part.keywords:
+                    if keyword.arg == "alias" and isinstance(keyword.value, ast.Constant):
+                        alias = keyword.value.value
+        names.add(alias if isinstance(alias, str) else statement.target.id)
+    return names
 
 
 def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str, str]]:

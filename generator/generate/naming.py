@@ -78,12 +78,33 @@ def constant(name: str) -> str:
 
 
 def class_name(name: str) -> str:
-    """A PascalCase class name: ``job-status`` -> ``JobStatus``, ``404_error`` -> ``N404Error``."""
+    """A PascalCase class name: ``job-status`` -> ``JobStatus``, ``404_error`` -> ``N404Error``.
+
+    The result is letters and digits only, starting with an upper-case letter, and the same when
+    given again (``class_name(class_name(x)) == class_name(x)``): datamodel-code-generator is handed
+    these names and keeps them as they are. Dotted names keep every part
+    (``io.k8s.api.core.v1.Pod`` -> ``IoK8sApiCoreV1Pod``); ``None``, ``True`` and ``False`` get a
+    ``Model`` suffix.
+    """
     words = _ascii_words(name)
     result = "".join(word[0].upper() + word[1:] for word in words) if words else _fallback(name)
     if result[0].isdigit():
         result = "N" + result
-    return result + "_" if keyword.iskeyword(result) else result
+    result = result[0].upper() + result[1:]
+    return result + "Model" if keyword.iskeyword(result) else result
+
+
+def nested_class_name(owner: str, part: str) -> str:
+    """The class name of ``part`` inside class ``owner``: ``Owner`` and ``permissions`` make
+    ``OwnerPermissions``; a part that starts with the owner's last word does not repeat it (``Job``
+    and ``jobConfig`` make ``JobConfig``)."""
+    suffix = class_name(part)
+    words = _ascii_words(owner)
+    last = words[-1] if words else ""
+    rest = suffix[len(last) :]
+    if last and suffix.startswith(last) and rest[:1].isupper():
+        suffix = rest
+    return class_name(owner + suffix)
 
 
 class Scope:
@@ -104,3 +125,31 @@ class Scope:
             number += 1
         self._taken.add(candidate)
         return candidate
+
+
+class ClassNames:
+    """Unique class names of one models module, each a :func:`class_name` (no underscores).
+
+    :meth:`claim` takes the first free candidate, in the order given: the name a schema's place in
+    the spec gives it, then alternatives that still say what it is (``FieldModel`` for a component
+    named ``Field``, which the module imports); only when all are taken is the first one numbered
+    (``Owner2``). Callers claim in spec order, so the outcome is the same on every run.
+    """
+
+    def __init__(self, reserved: frozenset[str] | set[str] = frozenset()) -> None:
+        self._taken: set[str] = set(reserved)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._taken
+
+    def claim(self, *candidates: str) -> str:
+        names = [class_name(candidate) for candidate in candidates]
+        for name in names:
+            if name not in self._taken:
+                self._taken.add(name)
+                return name
+        number = 2
+        while f"{names[0]}{number}" in self._taken:
+            number += 1
+        self._taken.add(f"{names[0]}{number}")
+        return f"{names[0]}{number}"

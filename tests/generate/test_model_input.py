@@ -270,7 +270,8 @@ def test_fields_named_like_builtin_types_keep_their_types(tmp_path: Path) -> Non
 
 def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: Path) -> None:
     # An enum `C` with a member `C`, enum defaults, enums named `Self` and `Typing`: each once made
-    # the generated models fail mypy --strict (found by the generation fuzzer).
+    # the generated models fail mypy --strict (found by the generation fuzzer). Inline enums are
+    # named after their field (`JobStatus`); components keep their names.
     spec = models_spec(
         "Enums",
         {
@@ -279,18 +280,20 @@ def test_enum_defaults_and_members_named_like_their_class_type_check(tmp_path: P
                 "properties": {
                     "status": {"type": "string", "enum": ["queued", "done"], "default": "queued"},
                     "level": {"type": "integer", "enum": [1, 2], "default": 2},
-                    "c": {"type": "string", "enum": ["c"], "default": "c"},
+                    "c": {"$ref": "#/components/schemas/C", "default": "C"},
                     "C": {"type": "string", "enum": ["C"]},
-                    # Inline enums named `Self` and `Typing`, one with a default member.
-                    "self": {"type": "integer", "enum": [1, 2], "default": 2},
-                    "typing": {"type": "string", "enum": ["a"]},
+                    "self": {"$ref": "#/components/schemas/Self", "default": 2},
+                    "typing": {"$ref": "#/components/schemas/Typing"},
                 },
-            }
+            },
+            "C": {"type": "string", "enum": ["C"]},
+            "Self": {"type": "integer", "enum": [1, 2]},
+            "Typing": {"type": "string", "enum": ["a"]},
         },
     )
     package: Any = generate_and_import(tmp_path, write_spec(tmp_path, "enums", spec), "enums_out")
     job = package.models.Job()
-    assert job.status == "queued" and isinstance(job.status, package.models.Status)
+    assert job.status == "queued" and isinstance(job.status, package.models.JobStatus)
     assert job.level == 2
     result = mypy_strict(tmp_path / "enums_out")
     assert result.returncode == 0, result.stdout + result.stderr

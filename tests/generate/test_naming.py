@@ -41,7 +41,9 @@ def test_names_without_any_ascii_get_a_stable_digest() -> None:
         ("job-status", "JobStatus"),
         ("getJob", "GetJob"),
         ("404_error", "N404Error"),
-        ("None", "None_"),
+        ("None", "NoneModel"),
+        ("io.k8s.api.core.v1.Pod", "IoK8sApiCoreV1Pod"),
+        ("名前", "N7ec26292"),
     ],
 )
 def test_class_name(name: str, expected: str) -> None:

@@ -131,9 +131,9 @@ def check_elasticpath_job(response: Any) -> None:
     job = response.data
     assert isinstance(job, elasticpath.models.Job)
     assert job.id == ELASTICPATH_JOB_ID
-    assert isinstance(job.timestamps, elasticpath.models.Timestamps)
+    assert isinstance(job.timestamps, elasticpath.models.JobTimestamps)
     assert isinstance(job.timestamps.created_at, str)
-    assert isinstance(job.links, elasticpath.models.Links)
+    assert isinstance(job.links, elasticpath.models.JobLinks)
 
 
 @dataclass(frozen=True)
