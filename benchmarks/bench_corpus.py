@@ -14,9 +14,9 @@ Kubernetes too) it runs, each in a fresh process and a fresh temporary folder:
 
 Each outcome is one of: ``ok``; ``refused``, a non-zero exit whose errors are all located findings
 (``file:line:col: rule: error: ...``, not at ``1:1``); ``unlocated``, a refusal without such a
-finding; ``crash``, a traceback, "internal error" or an exit code other than 0, 1 and 2;
-``timeout``; and for import and mypy ``failed``. It prints per-command rates, the crashes, the
-unlocated refusals, refusals grouped by rule and import/mypy failures grouped by cause.
+finding; ``crash``, a traceback, "internal error" (or "internal: ...") or an exit code other than
+0, 1 and 2; ``timeout``; and for import and mypy ``failed``. It prints per-command rates, the
+crashes, the unlocated refusals, refusals grouped by rule and import/mypy failures grouped by cause.
 
 Peers, side by side, when ``--peers-python`` names an interpreter that has them (they pin other
 versions of specgen's dependencies, so they live in a venv of their own)::
@@ -115,7 +115,8 @@ def crash_of(ran: Ran) -> str | None:
     if "Traceback (most recent call last)" in ran.output:
         return "traceback: " + _last_line(ran.output)
     for line in ran.output.splitlines():
-        if "internal error" in line.lower():
+        # specgen's own broken invariants read "internal error" or "specgen: internal: ...".
+        if "internal error" in line.lower() or re.search(r"\binternal: ", line):
             return line.strip()[:240]
     if ran.returncode not in (0, 1, 2):
         return f"exit code {ran.returncode}: {_last_line(ran.output)}"
