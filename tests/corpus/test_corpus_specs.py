@@ -39,18 +39,7 @@ SAMPLE_HEAD = (
 STRIPE = "stripe.com.json"
 
 #: Specs of this module that fail today, with the reason. Take a spec out when its fix lands.
-FAILING: dict[str, str] = {
-    "amazonaws.com/arc-zonal-shift.json": 'generate: "datamodel-code-generator did not emit models '
-    'StartZonalShiftRequest_2, ...", exit 2, not located',
-    "amazonaws.com/cloudhsmv2.json": 'generate: "datamodel-code-generator did not emit models '
-    'Field_2", exit 2, not located',
-    "amazonaws.com/connectcampaigns.json": 'generate: "datamodel-code-generator did not emit '
-    'models CreateCampaignRequest_2, ...", exit 2, not located',
-    "amazonaws.com/iot-roborunner.json": 'generate: "datamodel-code-generator did not emit models '
-    'CreateDestinationRequest_2, ...", exit 2, not located',
-    STRIPE: 'generate: "refusing to write stripe_com/models.py: generated code at line 13: an '
-    'import from typing_extensions", exit 2, not located in the spec',
-}
+FAILING: dict[str, str] = {}
 
 #: Seconds one specgen command may take on one spec (Stripe is 2.5 MB of JSON).
 COMMAND_TIMEOUT = 600.0
