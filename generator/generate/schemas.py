@@ -32,6 +32,9 @@ from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.document import Document
 from generator.spec.navigator import (
+    SUBSCHEMA_KEYWORDS,
+    SUBSCHEMA_LISTS,
+    SUBSCHEMA_MAPS,
     Operation,
     component_schemas,
     content_entries,
@@ -72,28 +75,6 @@ RESERVED_CLASS_NAMES = frozenset(
     }
 )
 
-#: Keywords whose value is one schema.
-_SCHEMA_VALUED = frozenset(
-    {
-        "items",
-        "additionalProperties",
-        "not",
-        "if",
-        "then",
-        "else",
-        "contains",
-        "propertyNames",
-        "unevaluatedItems",
-        "unevaluatedProperties",
-        "additionalItems",
-    }
-)
-#: Keywords whose value is a list of schemas.
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-#: Keywords whose value maps names to schemas.
-_SCHEMA_MAPS = frozenset(
-    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
-)
 #: Keywords that make datamodel-code-generator wrap a value in a class of its own when the value is
 #: not a property's (array items, map values, union branches).
 _CONSTRAINTS = frozenset(
@@ -208,18 +189,18 @@ class SchemaCollector:
             at = jp.join(pointer, key)
             if key == "$ref" and isinstance(value, str):
                 result[key] = self._ref(document, value)
-            elif key in _SCHEMA_MAPS and isinstance(value, dict):
+            elif key in SUBSCHEMA_MAPS and isinstance(value, dict):
                 result[key] = {
                     name: self._member(document, jp.join(at, name), item, owner, key, name)
                     for name, item in value.items()
                 }
-            elif key in _SCHEMA_LISTS and isinstance(value, list):
+            elif key in SUBSCHEMA_LISTS and isinstance(value, list):
                 result[key] = self._list(document, at, key, value, owner)
-            elif key in _SCHEMA_VALUED and isinstance(value, list):  # draft 4 tuples
+            elif key in SUBSCHEMA_KEYWORDS and isinstance(value, list):  # draft 4 tuples
                 result[key] = [
                     self._schema(document, f"{at}/{i}", item, None) for i, item in enumerate(value)
                 ]
-            elif key in _SCHEMA_VALUED and isinstance(value, dict):
+            elif key in SUBSCHEMA_KEYWORDS and isinstance(value, dict):
                 context = None if owner is None else owner + ("Item" if key == "items" else "Value")
                 if key not in ("items", "additionalProperties"):
                     context = None  # schemas that never become fields: nothing to lift

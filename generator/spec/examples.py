@@ -12,25 +12,15 @@ from typing import Any
 
 from generator.spec import pointer as jp
 from generator.spec.document import Document
-from generator.spec.navigator import holds_data, is_extension
+from generator.spec.navigator import (
+    SUBSCHEMA_KEYWORDS,
+    SUBSCHEMA_LISTS,
+    SUBSCHEMA_MAPS,
+    holds_data,
+    is_extension,
+)
 from generator.spec.refs import LoadedSpec, RefError, Target
 
-#: Schema keywords whose value is a schema, and those whose value maps names or lists to schemas.
-_SUBSCHEMA = (
-    "items",
-    "additionalProperties",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contains",
-    "propertyNames",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contentSchema",
-)
-_SUBSCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 #: Members that hold a map (or list) of objects of one kind, and the kind of those objects.
 _MEMBER_KIND = {
     "content": "media",
@@ -134,15 +124,15 @@ def _children(
 def _subschemas(
     document: Document, pointer: str, schema: dict[str, Any]
 ) -> Iterator[tuple[Target, str]]:
-    for key in _SUBSCHEMA:
+    for key in sorted(SUBSCHEMA_KEYWORDS):
         if isinstance(schema.get(key), dict):
             yield Target(document, jp.join(pointer, key)), "schema"
-    for key in _SUBSCHEMA_MAPS:
+    for key in sorted(SUBSCHEMA_MAPS):
         members = schema.get(key)
         if isinstance(members, dict):
             for name in members:
                 yield Target(document, jp.join(pointer, key, name)), "schema"
-    for key in _SUBSCHEMA_LISTS:
+    for key in sorted(SUBSCHEMA_LISTS):
         members = schema.get(key)
         if isinstance(members, list):
             for index in range(len(members)):

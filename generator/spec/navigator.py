@@ -28,6 +28,30 @@ TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
 #: Members whose value is JSON data, never spec structure: nothing in them is a ``$ref`` or a schema.
 LITERAL_KEYWORDS = frozenset({"example", "default", "const", "enum"})
 
+#: Schema keywords whose value is one schema (``items`` is also a list of them in draft 4 tuples).
+SUBSCHEMA_KEYWORDS = frozenset(
+    {
+        "items",
+        "additionalItems",
+        "additionalProperties",
+        "not",
+        "if",
+        "then",
+        "else",
+        "contains",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+        "contentSchema",
+    }
+)
+#: Schema keywords whose value is a list of schemas.
+SUBSCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+#: Schema keywords whose value maps names to schemas.
+SUBSCHEMA_MAPS = frozenset(
+    {"properties", "patternProperties", "$defs", "definitions", "dependentSchemas"}
+)
+
 _STATUS_RANGE = re.compile(r"^[1-5]XX$")
 
 
