@@ -151,12 +151,9 @@ def operation_parameters(
 def effective_servers(spec: LoadedSpec) -> list[dict[str, Any]]:
     """The Server Objects requests go to: the root's, or the one OpenAPI implies when none is
     listed (``url: /``); entries that are not objects are left out."""
-    listed = spec.data.get("servers") or [{"url": "/"}]
-    return (
-        [server for server in listed if isinstance(server, dict)]
-        if isinstance(listed, list)
-        else []
-    )
+    if not spec.data.get("servers"):
+        return [{"url": "/"}]
+    return [at.value for at in servers(spec)]
 
 
 def response_headers(spec: LoadedSpec, document: Document, response_pointer: str) -> dict[str, Any]:
