@@ -1,12 +1,21 @@
-"""Errors raised by the Alteryx Server API V3 (jobs) client."""
+"""Errors raised by the Alteryx Server API V3 (jobs) client.
+
+An operation that declares error models raises its own subclass of `ApiError`, named after
+its method (`get_job` would raise `GetJobError`), whose `parsed` is typed with those models:
+catch it to read the error body without a cast. Catching `ApiError` catches them all.
+"""
 
 from __future__ import annotations
+
+from typing import Generic, TypeVar
 
 import httpx
 import pydantic
 
+_Parsed = TypeVar("_Parsed")
 
-class ApiError(Exception):
+
+class ApiError(Exception, Generic[_Parsed]):
     """The API answered with a status the operation does not document as a success.
 
     ``parsed`` holds the body parsed into the error model the spec declares for that status, or
@@ -16,12 +25,12 @@ class ApiError(Exception):
     def __init__(
         self,
         response: httpx.Response,
-        parsed: pydantic.BaseModel | None,
+        parsed: _Parsed | None,
         url: str,
     ) -> None:
         self.status_code = response.status_code
         self.response = response
-        self.parsed = parsed
+        self.parsed: _Parsed | None = parsed
         self.content = response.content
         super().__init__(
             f"{response.request.method} {url} returned {response.status_code}"

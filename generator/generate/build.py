@@ -11,6 +11,7 @@ describes (the models module's source, which classes are root models); see
 from __future__ import annotations
 
 import builtins
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -29,8 +30,9 @@ from generator.generate.ir import (
     ServerVariable,
     UrlPart,
 )
-from generator.generate.naming import Scope, identifier
+from generator.generate.naming import ClassNames, Scope, class_name, identifier
 from generator.generate.schemas import BodyKey, ClientSchemas, documented_responses, source
+from generator.generate.unwrap import returned
 from generator.spec import pointer as jp
 from generator.spec.document import Document
 from generator.spec.navigator import (
@@ -60,6 +62,22 @@ _RESERVED_METHODS = frozenset(
 )
 #: Header parameters OpenAPI says to ignore: httpx and the auth settings own them.
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+#: Class names the errors module defines besides one error class per operation.
+_ERRORS_NAMES = frozenset(
+    {"ApiError", "ResponseValidationError", *(name for name in dir(builtins) if name[:1].isupper())}
+)
+#: What a generated package imports besides the standard library, as pip specifiers; the same
+#: bounds as specgen's own dependencies (a test keeps them equal). ``regex`` only where a model
+#: checks a pattern with it.
+RUNTIME_REQUIREMENTS = {
+    "httpx": "httpx>=0.27,<1",
+    "pydantic": "pydantic>=2.7,<3",
+    "regex": "regex>=2024.4",
+}
+#: A title that already names the API ("Anon API (jobs)", "Payments APIs").
+_SAYS_API = re.compile(r"\bAPIs?\b", re.IGNORECASE)
+#: Arrays of arrays deeper than this (a schema whose items refer to itself) end in ``list[str]``.
+_MAX_ARRAY_DEPTH = 8
 _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
 
@@ -72,21 +90,35 @@ def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) ->
     info = spec.data.get("info", {})
     module_scope = Scope(_CLIENT_ARGUMENTS)
     schemes = _security_schemes(spec, module_scope)
+    title = _text(info.get("title")) or spec.name
     return Api(
         name=identifier(spec.name),
-        title=_text(info.get("title")) or spec.name,
+        title=title,
+        api_name=api_name(title),
         version=_text(info.get("version")),
         description=_text(info.get("description")),
         spec_file=spec.root.path.name,
         user_agent=user_agent(identifier(spec.name), _text(info.get("version"))),
         servers=_servers(spec, module_scope),
         security_schemes=schemes,
-        operations=_operations(spec, schemas.bodies, models, schemes),
+        operations=_operations(spec, schemas, models, schemes),
         schemas=schemas.definitions,
         models_imports=models.imports,
         models_body=models.body,
         bounded_patterns=models.bounded_patterns,
+        requirements=requirements(models.bounded_patterns),
     )
+
+
+def api_name(title: str) -> str:
+    """How docstrings name the API: ``Jobs`` -> ``Jobs API``; ``Anon API (jobs)`` stays as it is."""
+    return title if _SAYS_API.search(title) else f"{title} API"
+
+
+def requirements(bounded_patterns: bool) -> tuple[str, ...]:
+    """The pip specifiers a generated package needs: httpx and pydantic, regex for its patterns."""
+    needed = ["httpx", "pydantic", *(["regex"] if bounded_patterns else [])]
+    return tuple(RUNTIME_REQUIREMENTS[name] for name in needed)
 
 
 def user_agent(package: str, version: str) -> str:
@@ -206,17 +238,20 @@ def _auth_kind(scheme: dict[str, Any]) -> AuthKind | None:
 
 def _operations(
     spec: LoadedSpec,
-    bodies: Mapping[BodyKey, tuple[str, str]],
+    schemas: ClientSchemas,
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
+    bodies = schemas.bodies
     method_scope = Scope(_RESERVED_METHODS)
+    error_names = ClassNames(_ERRORS_NAMES)
+    enums = _ModelEnums(spec, schemas, models)
     known_schemes = {scheme.name for scheme in schemes}
     result = []
     for op in operations(spec):
         operation = jp.resolve(op.document.data, op.pointer)
         parameters, body = _signature(
-            spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models
+            spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models, enums
         )
         # An operation's own `security` replaces the root's; the client sends every scheme named.
         in_force = security_in_force(spec, op.document, op.pointer)
@@ -224,10 +259,13 @@ def _operations(
         security = sorted(
             {name for requirement in requirements for name in requirement.value} & known_schemes
         )
+        method_name = method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS))
+        responses = _op_responses(spec, op, bodies, models)
+        declares_errors = any(not r.is_success and r.model is not None for r in responses)
         result.append(
             Operation(
                 operation_id=op.operation_id,
-                method_name=method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS)),
+                method_name=method_name,
                 http_method=op.method.upper(),
                 path=op.path,
                 path_parts=_url_parts(
@@ -239,9 +277,11 @@ def _operations(
                 deprecated=operation.get("deprecated") is True,
                 parameters=parameters,
                 body=body,
-                responses=_op_responses(spec, op, bodies, models),
+                responses=responses,
                 security=tuple(security),
                 source=source(op.document, op.pointer),
+                # `get_job` raises `GetJobError`, an `ApiError` typed by the models it declares.
+                error_class=_error_class(error_names, method_name) if declares_errors else None,
             )
         )
     return tuple(result)
@@ -253,6 +293,7 @@ def _signature(
     op_pointer: str,
     body_model: tuple[str, str] | None,
     models: ModelsModule,
+    enums: _ModelEnums,
 ) -> tuple[tuple[Parameter, ...], RequestBody | None]:
     scope = Scope({"self"})
     declared = {
@@ -280,40 +321,81 @@ def _signature(
         location = ParamLocation(param["in"])
         if location is ParamLocation.HEADER and param["name"].lower() in _IGNORED_HEADERS:
             continue
-        schema = param.get("schema", {})
-        if isinstance(schema, dict) and "$ref" in schema:
-            schema = spec.deref(param_document, jp.join(param_pointer, "schema")).value
+        schema = (
+            enums.param_type(param_document, jp.join(param_pointer, "schema"))
+            if isinstance(param.get("schema"), dict)
+            else "str"
+        )
         parameters.append(
             Parameter(
                 name=param["name"],
                 py_name=scope.claim(identifier(param["name"])),
                 location=location,
                 required=param.get("required") is True,
-                annotation=_param_type(schema if isinstance(schema, dict) else {}),
+                annotation=schema,
                 description=_text(param.get("description")),
             )
         )
     return tuple(parameters), body
 
 
-def _param_type(schema: dict[str, Any]) -> str:
-    """The annotation of a parameter's schema: a scalar, a ``Literal`` of its enum, or a list."""
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
-    enum = schema.get("enum")
-    if (
-        isinstance(enum, list)
-        and enum
-        and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
-    ):
-        return "Literal[" + ", ".join(repr(v) for v in enum) + "]"
-    if kind == "array":
-        items = schema.get("items")
-        return f"list[{_param_type(items if isinstance(items, dict) else {})}]"
-    if kind == "string" and schema.get("format") in _FORMAT_TYPES:
-        return _FORMAT_TYPES[schema["format"]]
-    return _SCALAR_TYPES.get(str(kind), "str")
+def _error_class(names: ClassNames, method_name: str) -> str:
+    """``GetJobError`` for ``get_job``; ``ImportApiError`` where that hides a builtin."""
+    base = class_name(method_name)
+    return names.claim(base + "Error", base + "ApiError")
+
+
+class _ModelEnums:
+    """Parameter annotations, a component enum's parameters typed with its model enum.
+
+    Parameters are sent as ``str(value)``, which for the models' ``StrEnum`` and ``IntEnum`` is the
+    member's value; a parameter takes the enum and its literal values both
+    (``models.Status | Literal["open", "closed"]``), so callers pass either without a cast.
+    """
+
+    def __init__(self, spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> None:
+        self.spec = spec
+        #: Enum classes by where their schema is written, and by their values.
+        self.by_place: dict[tuple[str, str], str] = {}
+        self.by_values: dict[tuple[Any, ...], str] = {}
+        for named in schemas.definitions:
+            values = named.schema.get("enum") if isinstance(named.schema, dict) else None
+            if named.class_name in models.enums and isinstance(values, list):
+                self.by_place[(named.source.file, named.source.pointer)] = named.class_name
+                self.by_values.setdefault(_enum_key(values), named.class_name)
+
+    def param_type(self, document: Document, pointer: str, depth: int = 0) -> str:
+        """The annotation of the schema at ``pointer`` (a ``$ref`` followed): a scalar, a model
+        enum or a ``Literal`` of its values, or a list of these."""
+        target = self.spec.deref(document, pointer)
+        schema = target.value if isinstance(target.value, dict) else {}
+        kind = schema.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "string")
+        enum = schema.get("enum")
+        if (
+            isinstance(enum, list)
+            and enum
+            and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
+        ):
+            literal = "Literal[" + ", ".join(repr(v) for v in enum) + "]"
+            model = self.by_place.get(
+                (target.document.path.name, target.pointer)
+            ) or self.by_values.get(_enum_key(enum))
+            return f"models.{model} | {literal}" if model else literal
+        if kind == "array" and depth < _MAX_ARRAY_DEPTH and isinstance(schema.get("items"), dict):
+            items = self.param_type(target.document, jp.join(target.pointer, "items"), depth + 1)
+            return f"list[{items}]"
+        if kind == "array":
+            return "list[str]"
+        if kind == "string" and schema.get("format") in _FORMAT_TYPES:
+            return _FORMAT_TYPES[schema["format"]]
+        return _SCALAR_TYPES.get(str(kind), "str")
+
+
+def _enum_key(values: list[Any]) -> tuple[Any, ...]:
+    """Enum values compared with their types (``1`` is not ``"1"``, nor ``True``)."""
+    return tuple((type(value).__name__, value) for value in values)
 
 
 def _op_responses(
@@ -328,6 +410,8 @@ def _op_responses(
             continue
         model, _ = named
         root = model in models.root_annotations
-        annotation = models.root_annotations[model] if root else f"models.{model}"
-        result.append(Response(status, description, model, root, annotation))
+        value = returned(model, models.root_annotations)
+        result.append(
+            Response(status, description, model, root, value.annotation, value.expression)
+        )
     return tuple(result)

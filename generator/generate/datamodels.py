@@ -35,6 +35,9 @@ class ModelsModule:
     #: For each ``RootModel`` class, the annotation of its ``root`` with model names qualified by
     #: ``models.`` (e.g. ``list[models.JobMessage]``), which is what client methods return.
     root_annotations: Mapping[str, str]
+    #: The ``StrEnum`` and ``IntEnum`` classes, whose ``str()`` is their value: parameters may
+    #: take them.
+    enums: frozenset[str] = frozenset()
 
 
 def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> ModelsModule:
@@ -95,7 +98,9 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
     module = bounded.imports + "\n" + bounded.body
     check_classes(module, schemas)
     classes, roots = describe(module, {named.class_name for named in schemas})
-    return ModelsModule(bounded.imports, bounded.body, bounded.needs_helper, classes, roots)
+    return ModelsModule(
+        bounded.imports, bounded.body, bounded.needs_helper, classes, roots, enum_classes(module)
+    )
 
 
 class _Residual:
@@ -214,6 +219,15 @@ def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str,
             if isinstance(base, ast.Subscript) and _name(base.value) == "RootModel":
                 roots[node.name] = ast.unparse(_Qualify(classes, aliases).visit(base.slice))
     return frozenset(classes), roots
+
+
+def enum_classes(source: str) -> frozenset[str]:
+    """The classes of a models module that derive from ``StrEnum`` or ``IntEnum``."""
+    return frozenset(
+        node.name
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef) and _bases(node) & {"StrEnum", "IntEnum"}
+    )
 
 
 def _name(node: ast.expr) -> str | None:

@@ -88,7 +88,11 @@ class ParamLocation(enum.StrEnum):
 
 @dataclass(frozen=True)
 class Parameter:
-    """An operation parameter, as a keyword argument of the operation's method."""
+    """An operation parameter, as a keyword argument of the operation's method.
+
+    A parameter whose schema is a component enum (by ``$ref`` or by being the same enum) is
+    annotated with that model enum or its values, so ``models.Status.OPEN`` and ``"open"`` both fit.
+    """
 
     name: str
     py_name: str
@@ -119,6 +123,9 @@ class Response:
     root_model: bool
     #: The Python type a method returns for this response.
     annotation: str
+    #: The expression a method returns for this response: the body parsed into ``model``, root
+    #: models unwrapped (``.root``), down into lists and maps of them (see ``unwrap.py``).
+    returned: str = "None"
 
     @property
     def is_success(self) -> bool:
@@ -142,6 +149,18 @@ class Operation:
     #: Names of the security schemes whose credentials this operation sends.
     security: tuple[str, ...]
     source: Source
+    #: The ``ApiError`` subclass (in ``errors``) the method raises, typed by the error models the
+    #: operation declares; None when it declares none (it raises ``ApiError[None]``).
+    error_class: str | None = None
+
+    @property
+    def error_annotation(self) -> str:
+        """The union of the error models, the type of ``parsed`` of :attr:`error_class`."""
+        seen: list[str] = []
+        for response in self.errors:
+            if f"models.{response.model}" not in seen:
+                seen.append(f"models.{response.model}")
+        return " | ".join(seen) if seen else "None"
 
     @property
     def successes(self) -> tuple[Response, ...]:
@@ -176,6 +195,8 @@ class Api:
 
     name: str
     title: str
+    #: How docstrings name the API: the title, with " API" after it unless it already says API.
+    api_name: str
     version: str
     description: str
     spec_file: str
@@ -190,3 +211,12 @@ class Api:
     models_imports: str
     models_body: str
     bounded_patterns: bool
+    #: What the generated package needs installed besides the standard library (pip specifiers).
+    requirements: tuple[str, ...] = ()
+
+    @property
+    def query_key_names(self) -> tuple[str, ...]:
+        """Query parameters that carry an API key: the client keeps their values out of URLs it
+        shows (exception messages, httpx's log lines). Empty: no redaction code is generated."""
+        query = [s.param_name for s in self.security_schemes if s.kind is AuthKind.API_KEY_QUERY]
+        return tuple(dict.fromkeys(query))
