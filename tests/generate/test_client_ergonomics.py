@@ -11,6 +11,7 @@ import ast
 import subprocess
 import sys
 import tomllib
+import venv
 from pathlib import Path
 from typing import Any
 
@@ -351,3 +352,45 @@ def _declared(package: Path) -> tuple[tuple[str, ...], str]:
         and [ast.unparse(target) for target in node.targets] == ["REQUIREMENTS"]
     ]
     return requirements, ast.get_docstring(tree) or ""
+
+
+#: Run in the fresh environment: the package imports, a call goes out and its answer parses.
+FRESH_CALL = """\
+import httpx
+from hostile_out import hostile
+
+seen = []
+
+
+def reply(request):
+    seen.append(request)
+    return httpx.Response(200, json={"state": "new", "look": "abc"})
+
+
+client = hostile.Client(api_key="k", transport=httpx.MockTransport(reply))
+thing = client.import_("x", class_="a")
+assert thing.state is hostile.models.State.NEW and thing.look == "abc", thing
+assert seen[0].headers["X-Key"] == "k"
+"""
+
+
+@pytest.mark.slow
+def test_a_generated_package_runs_in_a_venv_holding_only_its_requirements(tmp_path: Path) -> None:
+    hostile = generate_and_import(tmp_path, ROOT / HOSTILE_SPEC, "hostile_out")
+    requirements, _ = _declared(Path(str(getattr(hostile, "__file__", ""))).parent)
+    venv.create(tmp_path / "venv", with_pip=True)  # no system site-packages, no specgen
+    python = str(tmp_path / "venv" / "bin" / "python")
+    install = subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", *requirements],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert install.returncode == 0, install.stderr
+    run = subprocess.run(
+        [python, "-I", "-c", f"import sys; sys.path.insert(0, {str(tmp_path)!r})\n" + FRESH_CALL],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
