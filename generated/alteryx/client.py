@@ -218,8 +218,7 @@ class Client:
             200: OK
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).
@@ -259,8 +258,7 @@ class Client:
             200: OK
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).
@@ -391,8 +389,7 @@ class AsyncClient:
             200: OK
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).
@@ -432,8 +429,7 @@ class AsyncClient:
             200: OK
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).

@@ -206,8 +206,8 @@ class Client:
             200: The requested job.
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            GetJobError: (an `ApiError`) for any other status, with the error model the spec
+                declares for it as `parsed`, typed.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).
@@ -329,8 +329,8 @@ class AsyncClient:
             200: The requested job.
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            GetJobError: (an `ApiError`) for any other status, with the error model the spec
+                declares for it as `parsed`, typed.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).

@@ -241,8 +241,7 @@ class Client:
             200: The job's state, timestamps and log messages.
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).
@@ -367,8 +366,7 @@ class AsyncClient:
             200: The job's state, timestamps and log messages.
 
         Raises:
-            ApiError: for any other status, with the error model the spec declares for it as
-                `parsed`.
+            ApiError: for any other status; the spec declares no error model to parse.
             ResponseValidationError: when a success body does not fit its model (the raw
                 body is kept).
             httpx.HTTPError: when the request fails on the way (connection, timeout).

@@ -127,9 +127,12 @@ def operation_doc(operation: Operation) -> str:
         parts.append(_section("Returns:", successes, 8))
     raises = [
         (
-            "ApiError",
-            "for any other status, with the error model the spec declares for it as `parsed`.",
-        ),
+            operation.error_class,
+            "(an `ApiError`) for any other status, with the error model the spec declares for it"
+            " as `parsed`, typed.",
+        )
+        if operation.error_class
+        else ("ApiError", "for any other status; the spec declares no error model to parse."),
         (
             "ResponseValidationError",
             "when a success body does not fit its model (the raw body is kept).",
