@@ -406,12 +406,9 @@ def _op_responses(
         description = _text(response.value.get("description"))
         named = bodies.get((op.operation_id, status))
         if named is None:
-            result.append(Response(status, description, None, False, "None"))
+            result.append(Response(status, description, None, "None"))
             continue
         model, _ = named
-        root = model in models.root_annotations
         value = returned(model, models.root_annotations)
-        result.append(
-            Response(status, description, model, root, value.annotation, value.expression)
-        )
+        result.append(Response(status, description, model, value.annotation, value.expression))
     return tuple(result)

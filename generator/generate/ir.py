@@ -119,8 +119,6 @@ class Response:
     status: str
     description: str
     model: str | None
-    #: The model is a ``RootModel``: methods return its ``.root`` (e.g. a list of messages).
-    root_model: bool
     #: The Python type a method returns for this response.
     annotation: str
     #: The expression a method returns for this response: the body parsed into ``model``, root
