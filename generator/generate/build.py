@@ -11,10 +11,11 @@ describes (the models module's source, which classes are root models); see
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
+from generator.generate import bodies as wire
 from generator.generate.datamodels import ModelsModule
 from generator.generate.ir import (
     Api,
@@ -33,6 +34,7 @@ from generator.generate.naming import Scope, identifier
 from generator.generate.schemas import BodyKey, ClientSchemas, documented_responses, source
 from generator.spec import pointer as jp
 from generator.spec.document import Document
+from generator.spec.media import choose_media, parameter_style
 from generator.spec.navigator import (
     TEMPLATE_VARIABLE,
     effective_servers,
@@ -43,7 +45,7 @@ from generator.spec.navigator import (
     security_requirements,
     security_schemes,
 )
-from generator.spec.refs import LoadedSpec
+from generator.spec.refs import LoadedSpec, RefError, Target
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
@@ -62,6 +64,8 @@ _RESERVED_METHODS = frozenset(
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
+#: How deep a parameter's schema is followed for its type (arrays of unions of arrays...).
+_MAX_TYPE_DEPTH = 8
 
 
 def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> Api:
@@ -218,6 +222,7 @@ def _operations(
         parameters, body = _signature(
             spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models
         )
+        answers = documented_responses(spec, op)
         # An operation's own `security` replaces the root's; the client sends every scheme named.
         in_force = security_in_force(spec, op.document, op.pointer)
         requirements = [] if in_force is None else security_requirements(in_force)
@@ -239,9 +244,10 @@ def _operations(
                 deprecated=operation.get("deprecated") is True,
                 parameters=parameters,
                 body=body,
-                responses=_op_responses(spec, op, bodies, models),
+                responses=_op_responses(answers, op.operation_id, bodies, models),
                 security=tuple(security),
                 source=source(op.document, op.pointer),
+                accept=wire.accept({status: choose_media(at) for status, at in answers}),
             )
         )
     return tuple(result)
@@ -263,44 +269,88 @@ def _signature(
     ordered = sorted(declared.values(), key=lambda item: not item[2].get("required", False))
     parameters = []
     body = None
-    if body_model is not None:
-        model, _ = body_model
-        annotation = models.root_annotations.get(model, f"models.{model}")
-        # Followed through its `$ref`: a shared body says there whether it is required.
-        declared_body = request_body(spec, document, op_pointer)
-        body_spec = {} if declared_body is None else declared_body.value
-        body = RequestBody(
-            annotation,
+    # Followed through its `$ref`: a shared body says there whether it is required.
+    declared_body = request_body(spec, document, op_pointer)
+    if declared_body is not None:
+        body_spec = declared_body.value if isinstance(declared_body.value, dict) else {}
+        body = wire.request_body(
+            declared_body,
+            None if body_model is None else body_model[0],
+            models,
             body_spec.get("required") is True,
-            model not in models.root_annotations,
             _text(body_spec.get("description")),
         )
-        scope.claim("body")
+        if body is not None:
+            scope.claim("body")
     for param_document, param_pointer, param in ordered:
         location = ParamLocation(param["in"])
         if location is ParamLocation.HEADER and param["name"].lower() in _IGNORED_HEADERS:
             continue
-        schema = param.get("schema", {})
-        if isinstance(schema, dict) and "$ref" in schema:
-            schema = spec.deref(param_document, jp.join(param_pointer, "schema")).value
+        style, explode = wire.param_style(parameter_style(Target(param_document, param_pointer)))
+        schema = _param_schema(spec, Target(param_document, param_pointer))
         parameters.append(
             Parameter(
                 name=param["name"],
                 py_name=scope.claim(identifier(param["name"])),
                 location=location,
                 required=param.get("required") is True,
-                annotation=_param_type(schema if isinstance(schema, dict) else {}),
+                annotation=_param_type(schema, _resolver(spec, param_document)),
                 description=_text(param.get("description")),
+                style=style,
+                explode=explode,
             )
         )
     return tuple(parameters), body
 
 
-def _param_type(schema: dict[str, Any]) -> str:
-    """The annotation of a parameter's schema: a scalar, a ``Literal`` of its enum, or a list."""
+def _param_schema(spec: LoadedSpec, at: Target) -> dict[str, Any]:
+    """The schema of the Parameter Object at ``at``, ``$ref`` followed: its ``schema``, or that of
+    the media type of its ``content`` (``{}`` when it has neither)."""
+    param = at.value
+    where: Target | None = None
+    if isinstance(param, dict) and "schema" in param:
+        where = Target(at.document, jp.join(at.pointer, "schema"))
+    else:
+        chosen = choose_media(at)
+        where = None if chosen is None else chosen.schema
+    if where is None:
+        return {}
+    try:
+        schema = spec.deref(where.document, where.pointer).value
+    except RefError:
+        return {}
+    return schema if isinstance(schema, dict) else {}
+
+
+def _resolver(spec: LoadedSpec, document: Document) -> Callable[[Any], dict[str, Any]]:
+    """Follows a ``$ref`` schema written in ``document`` to what it names (``{}`` if it cannot)."""
+
+    def resolve(node: Any) -> dict[str, Any]:
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            try:
+                node = spec.resolve(document, node["$ref"]).value
+            except RefError:
+                return {}
+        return node if isinstance(node, dict) else {}
+
+    return resolve
+
+
+def _param_type(
+    schema: dict[str, Any], resolve: Callable[[Any], dict[str, Any]], depth: int = 0
+) -> str:
+    """The annotation of a parameter's schema: a scalar, a ``Literal`` of its enum, a list, an
+    object (``dict[str, Any]``), or the union of the types of ``oneOf``/``anyOf`` branches or of a
+    list of types."""
+    schema = resolve(schema)
+    if depth > _MAX_TYPE_DEPTH:
+        return "Any"
     kind = schema.get("type")
     if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "string")
+        kinds = [k for k in kind if k != "null"]
+        if len(kinds) > 1:
+            return _union([_param_type({**schema, "type": k}, resolve, depth + 1) for k in kinds])
+        kind = kinds[0] if kinds else "string"
     enum = schema.get("enum")
     if (
         isinstance(enum, list)
@@ -308,26 +358,49 @@ def _param_type(schema: dict[str, Any]) -> str:
         and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
     ):
         return "Literal[" + ", ".join(repr(v) for v in enum) + "]"
+    for keyword in ("oneOf", "anyOf"):
+        branches = schema.get(keyword)
+        if kind is None and isinstance(branches, list) and branches:
+            types = [
+                _param_type(branch, resolve, depth + 1)
+                for branch in branches
+                if resolve(branch).get("type") != "null"
+            ]
+            return _union(types) if types else "str"
+    parts = schema.get("allOf")
+    if kind is None and isinstance(parts, list) and len(parts) == 1:
+        return _param_type(parts[0], resolve, depth + 1)
     if kind == "array":
         items = schema.get("items")
-        return f"list[{_param_type(items if isinstance(items, dict) else {})}]"
+        return f"list[{_param_type(items if isinstance(items, dict) else {}, resolve, depth + 1)}]"
+    if kind == "object" or (kind is None and ("properties" in schema or "allOf" in schema)):
+        return "dict[str, Any]"
     if kind == "string" and schema.get("format") in _FORMAT_TYPES:
         return _FORMAT_TYPES[schema["format"]]
     return _SCALAR_TYPES.get(str(kind), "str")
 
 
+def _union(types: list[str]) -> str:
+    """``a | b`` of ``types`` in order, without repeats."""
+    unique: list[str] = []
+    for annotation in types:
+        for member in annotation.split(" | "):
+            if member not in unique:
+                unique.append(member)
+    return " | ".join(unique)
+
+
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
+    answers: list[tuple[str, Target]],
+    operation_id: str,
+    bodies: Mapping[BodyKey, tuple[str, str]],
+    models: ModelsModule,
 ) -> tuple[Response, ...]:
     result = []
-    for status, response in documented_responses(spec, op):
-        description = _text(response.value.get("description"))
-        named = bodies.get((op.operation_id, status))
-        if named is None:
-            result.append(Response(status, description, None, False, "None"))
-            continue
-        model, _ = named
-        root = model in models.root_annotations
-        annotation = models.root_annotations[model] if root else f"models.{model}"
-        result.append(Response(status, description, model, root, annotation))
+    for status, at in answers:
+        description = _text(at.value.get("description")) if isinstance(at.value, dict) else ""
+        named = bodies.get((operation_id, status))
+        result.append(
+            wire.response(status, description, at, None if named is None else named[0], models)
+        )
     return tuple(result)
