@@ -158,7 +158,7 @@ def operation_doc(operation: Operation) -> str:
     if entries:
         parts.append(_section("Args:", entries, 8))
     successes = [
-        (r.status, _media_doc(r.description, r.media_type, r.other_media_types))
+        (r.status, _media_doc(r.description, r.media_type, r.other_media_types, "Read"))
         for r in operation.successes
     ]
     if successes:
@@ -178,14 +178,12 @@ def operation_doc(operation: Operation) -> str:
     return "\n\n".join(parts)
 
 
-def _media_doc(text: str, media_type: str, others: tuple[str, ...]) -> str:
-    """``text`` with the media type used, and the others the spec lists, which the client leaves."""
+def _media_doc(text: str, media_type: str, others: tuple[str, ...], verb: str) -> str:
+    """``text``, and when the spec lists several media types, which one the client uses."""
     if not others:
         return text
     also = ", ".join(f"`{other}`" for other in others)
-    return (
-        f"{text.rstrip()} (as `{media_type}`; the spec also lists {also}, not used here)".lstrip()
-    )
+    return f"{text} {verb} as `{media_type}`; the spec also lists {also}.".strip()
 
 
 def _body_doc(operation: Operation) -> str:
@@ -202,7 +200,7 @@ def _body_doc(operation: Operation) -> str:
         MediaKind.BINARY: f" Sent as `{body.content_type}` bytes.",
     }.get(body.kind, "")
     text = (body.description or "The request body.").rstrip() + how
-    return _media_doc(text, body.content_type, body.other_media_types)
+    return _media_doc(text, body.content_type, body.other_media_types, "Sent")
 
 
 def environment(user_templates: Path | None = None) -> jinja2.Environment:

@@ -151,19 +151,14 @@ class Style:
 
     style: str
     explode: bool
-    #: The style the spec wrote when it is not defined where it is (then ``style`` is the default).
-    refused: str = ""
 
 
 def _style(entry: dict[str, Any], allowed: tuple[str, ...]) -> Style:
+    # A style the location does not define is the metaschema's error; the default is used.
     written = entry.get("style")
     style = written if written in allowed else allowed[0]
     explode = entry.get("explode")
-    return Style(
-        style,
-        explode if isinstance(explode, bool) else style == "form",
-        written if isinstance(written, str) and written not in allowed else "",
-    )
+    return Style(style, explode if isinstance(explode, bool) else style == "form")
 
 
 def parameter_style(at: Target) -> Style:
