@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
+from generator.generate import bodies as wire
 from generator.generate.datamodels import ModelsModule
 from generator.generate.ir import (
     Api,
@@ -31,10 +32,11 @@ from generator.generate.ir import (
     UrlPart,
 )
 from generator.generate.naming import ClassNames, Scope, class_name, identifier
+from generator.generate.params import ParamTypes
 from generator.generate.schemas import BodyKey, ClientSchemas, documented_responses, source
-from generator.generate.unwrap import returned
 from generator.spec import pointer as jp
 from generator.spec.document import Document
+from generator.spec.media import choose_media, parameter_style
 from generator.spec.navigator import (
     TEMPLATE_VARIABLE,
     effective_servers,
@@ -45,7 +47,7 @@ from generator.spec.navigator import (
     security_requirements,
     security_schemes,
 )
-from generator.spec.refs import LoadedSpec
+from generator.spec.refs import LoadedSpec, Target
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
@@ -76,10 +78,6 @@ RUNTIME_REQUIREMENTS = {
 }
 #: A title that already names the API ("Anon API (jobs)", "Payments APIs").
 _SAYS_API = re.compile(r"\bAPIs?\b", re.IGNORECASE)
-#: Arrays of arrays deeper than this (a schema whose items refer to itself) end in ``list[str]``.
-_MAX_ARRAY_DEPTH = 8
-_SCALAR_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMAT_TYPES = {"uuid": "uuid.UUID", "date-time": "datetime.datetime", "date": "datetime.date"}
 
 
 def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> Api:
@@ -245,14 +243,20 @@ def _operations(
     bodies = schemas.bodies
     method_scope = Scope(_RESERVED_METHODS)
     error_names = ClassNames(_ERRORS_NAMES)
-    enums = _ModelEnums(spec, schemas, models)
+    param_types = ParamTypes(spec, schemas, models)
     known_schemes = {scheme.name for scheme in schemes}
     result = []
     for op in operations(spec):
         operation = jp.resolve(op.document.data, op.pointer)
         parameters, body = _signature(
-            spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models, enums
+            spec,
+            op.document,
+            op.pointer,
+            bodies.get((op.operation_id, "request")),
+            models,
+            param_types,
         )
+        answers = documented_responses(spec, op)
         # An operation's own `security` replaces the root's; the client sends every scheme named.
         in_force = security_in_force(spec, op.document, op.pointer)
         requirements = [] if in_force is None else security_requirements(in_force)
@@ -260,7 +264,7 @@ def _operations(
             {name for requirement in requirements for name in requirement.value} & known_schemes
         )
         method_name = method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS))
-        responses = _op_responses(spec, op, bodies, models)
+        responses = _op_responses(answers, op.operation_id, bodies, models)
         declares_errors = any(not r.is_success and r.model is not None for r in responses)
         result.append(
             Operation(
@@ -282,6 +286,7 @@ def _operations(
                 source=source(op.document, op.pointer),
                 # `get_job` raises `GetJobError`, an `ApiError` typed by the models it declares.
                 error_class=_error_class(error_names, method_name) if declares_errors else None,
+                accept=wire.accept({status: choose_media(at) for status, at in answers}),
             )
         )
     return tuple(result)
@@ -293,7 +298,7 @@ def _signature(
     op_pointer: str,
     body_model: tuple[str, str] | None,
     models: ModelsModule,
-    enums: _ModelEnums,
+    param_types: ParamTypes,
 ) -> tuple[tuple[Parameter, ...], RequestBody | None]:
     scope = Scope({"self"})
     declared = {
@@ -304,39 +309,48 @@ def _signature(
     ordered = sorted(declared.values(), key=lambda item: not item[2].get("required", False))
     parameters = []
     body = None
-    if body_model is not None:
-        model, _ = body_model
-        annotation = models.root_annotations.get(model, f"models.{model}")
-        # Followed through its `$ref`: a shared body says there whether it is required.
-        declared_body = request_body(spec, document, op_pointer)
-        body_spec = {} if declared_body is None else declared_body.value
-        body = RequestBody(
-            annotation,
+    # Followed through its `$ref`: a shared body says there whether it is required.
+    declared_body = request_body(spec, document, op_pointer)
+    if declared_body is not None:
+        body_spec = declared_body.value if isinstance(declared_body.value, dict) else {}
+        body = wire.request_body(
+            declared_body,
+            None if body_model is None else body_model[0],
+            models,
             body_spec.get("required") is True,
-            model not in models.root_annotations,
             _text(body_spec.get("description")),
         )
-        scope.claim("body")
+        if body is not None:
+            scope.claim("body")
     for param_document, param_pointer, param in ordered:
         location = ParamLocation(param["in"])
         if location is ParamLocation.HEADER and param["name"].lower() in _IGNORED_HEADERS:
             continue
-        schema = (
-            enums.param_type(param_document, jp.join(param_pointer, "schema"))
-            if isinstance(param.get("schema"), dict)
-            else "str"
-        )
+        style, explode = wire.param_style(parameter_style(Target(param_document, param_pointer)))
         parameters.append(
             Parameter(
                 name=param["name"],
                 py_name=scope.claim(identifier(param["name"])),
                 location=location,
                 required=param.get("required") is True,
-                annotation=schema,
+                annotation=param_types.annotation(
+                    _param_schema(Target(param_document, param_pointer))
+                ),
                 description=_text(param.get("description")),
+                style=style,
+                explode=explode,
             )
         )
     return tuple(parameters), body
+
+
+def _param_schema(at: Target) -> Target | None:
+    """Where the schema of the Parameter Object at ``at`` is written: its ``schema``, or that of
+    the media type of its ``content`` (None when it has neither)."""
+    if isinstance(at.value, dict) and "schema" in at.value:
+        return Target(at.document, jp.join(at.pointer, "schema"))
+    chosen = choose_media(at)
+    return None if chosen is None else chosen.schema
 
 
 def _error_class(names: ClassNames, method_name: str) -> str:
@@ -345,70 +359,17 @@ def _error_class(names: ClassNames, method_name: str) -> str:
     return names.claim(base + "Error", base + "ApiError")
 
 
-class _ModelEnums:
-    """Parameter annotations, a component enum's parameters typed with its model enum.
-
-    Parameters are sent as ``str(value)``, which for the models' ``StrEnum`` and ``IntEnum`` is the
-    member's value; a parameter takes the enum and its literal values both
-    (``models.Status | Literal["open", "closed"]``), so callers pass either without a cast.
-    """
-
-    def __init__(self, spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) -> None:
-        self.spec = spec
-        #: Enum classes by where their schema is written, and by their values.
-        self.by_place: dict[tuple[str, str], str] = {}
-        self.by_values: dict[tuple[Any, ...], str] = {}
-        for named in schemas.definitions:
-            values = named.schema.get("enum") if isinstance(named.schema, dict) else None
-            if named.class_name in models.enums and isinstance(values, list):
-                self.by_place[(named.source.file, named.source.pointer)] = named.class_name
-                self.by_values.setdefault(_enum_key(values), named.class_name)
-
-    def param_type(self, document: Document, pointer: str, depth: int = 0) -> str:
-        """The annotation of the schema at ``pointer`` (a ``$ref`` followed): a scalar, a model
-        enum or a ``Literal`` of its values, or a list of these."""
-        target = self.spec.deref(document, pointer)
-        schema = target.value if isinstance(target.value, dict) else {}
-        kind = schema.get("type")
-        if isinstance(kind, list):
-            kind = next((k for k in kind if k != "null"), "string")
-        enum = schema.get("enum")
-        if (
-            isinstance(enum, list)
-            and enum
-            and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
-        ):
-            literal = "Literal[" + ", ".join(repr(v) for v in enum) + "]"
-            model = self.by_place.get(
-                (target.document.path.name, target.pointer)
-            ) or self.by_values.get(_enum_key(enum))
-            return f"models.{model} | {literal}" if model else literal
-        if kind == "array" and depth < _MAX_ARRAY_DEPTH and isinstance(schema.get("items"), dict):
-            items = self.param_type(target.document, jp.join(target.pointer, "items"), depth + 1)
-            return f"list[{items}]"
-        if kind == "array":
-            return "list[str]"
-        if kind == "string" and schema.get("format") in _FORMAT_TYPES:
-            return _FORMAT_TYPES[schema["format"]]
-        return _SCALAR_TYPES.get(str(kind), "str")
-
-
-def _enum_key(values: list[Any]) -> tuple[Any, ...]:
-    """Enum values compared with their types (``1`` is not ``"1"``, nor ``True``)."""
-    return tuple((type(value).__name__, value) for value in values)
-
-
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
+    answers: list[tuple[str, Target]],
+    operation_id: str,
+    bodies: Mapping[BodyKey, tuple[str, str]],
+    models: ModelsModule,
 ) -> tuple[Response, ...]:
     result = []
-    for status, response in documented_responses(spec, op):
-        description = _text(response.value.get("description"))
-        named = bodies.get((op.operation_id, status))
-        if named is None:
-            result.append(Response(status, description, None, "None"))
-            continue
-        model, _ = named
-        value = returned(model, models.root_annotations)
-        result.append(Response(status, description, model, value.annotation, value.expression))
+    for status, at in answers:
+        description = _text(at.value.get("description")) if isinstance(at.value, dict) else ""
+        named = bodies.get((operation_id, status))
+        result.append(
+            wire.response(status, description, at, None if named is None else named[0], models)
+        )
     return tuple(result)

@@ -13,6 +13,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
+from generator.spec.media import MediaKind as MediaKind
+
 
 @dataclass(frozen=True)
 class Source:
@@ -86,6 +88,23 @@ class ParamLocation(enum.StrEnum):
     COOKIE = "cookie"
 
 
+class ParamStyle(enum.StrEnum):
+    """How a parameter's value is written (its ``style``); templates see it as ``ParamStyle``.
+
+    The values are OpenAPI's names, which the generated helpers take as they are. ``JSON`` is a
+    parameter declared with ``content`` of a JSON media type: its value is sent as JSON text.
+    """
+
+    FORM = "form"
+    SIMPLE = "simple"
+    LABEL = "label"
+    MATRIX = "matrix"
+    DEEP_OBJECT = "deepObject"
+    SPACE_DELIMITED = "spaceDelimited"
+    PIPE_DELIMITED = "pipeDelimited"
+    JSON = "json"
+
+
 @dataclass(frozen=True)
 class Parameter:
     """An operation parameter, as a keyword argument of the operation's method.
@@ -100,16 +119,51 @@ class Parameter:
     required: bool
     annotation: str
     description: str
+    #: How the value is written; the location's default unless the spec says otherwise.
+    style: ParamStyle = ParamStyle.FORM
+    explode: bool = True
+
+    @property
+    def default_style(self) -> bool:
+        """Whether the value is written as its location does by default (then helpers are called
+        without a style)."""
+        if self.location in (ParamLocation.PATH, ParamLocation.HEADER):
+            return self.style is ParamStyle.SIMPLE and not self.explode
+        return self.style is ParamStyle.FORM and self.explode
+
+
+@dataclass(frozen=True)
+class FormField:
+    """How one property of a form body is written (its ``encoding`` entry)."""
+
+    name: str
+    style: ParamStyle
+    explode: bool
 
 
 @dataclass(frozen=True)
 class RequestBody:
-    """A JSON request body, as the ``body`` argument of the operation's method."""
+    """A request body, as the ``body`` argument of the operation's method."""
 
     annotation: str
     required: bool
-    is_model: bool
     description: str
+    #: How the body is written: JSON, a form, a multipart form, text or bytes.
+    kind: MediaKind = MediaKind.JSON
+    #: The ``Content-Type`` sent.
+    content_type: str = "application/json"
+    #: Other media types the spec lists for the body, which the client does not send.
+    other_media_types: tuple[str, ...] = ()
+    #: Form properties written otherwise than ``style: form, explode: true``.
+    fields: tuple[FormField, ...] = ()
+
+    @property
+    def sets_content_type(self) -> bool:
+        """Whether the method sends ``content_type`` itself: httpx writes the header of JSON as
+        ``application/json`` and of a multipart form (with its boundary) on its own."""
+        if self.kind is MediaKind.MULTIPART:
+            return False
+        return not (self.kind is MediaKind.JSON and self.content_type == "application/json")
 
 
 @dataclass(frozen=True)
@@ -124,6 +178,11 @@ class Response:
     #: The expression a method returns for this response: the body parsed into ``model``, root
     #: models unwrapped (``.root``), down into lists and maps of them (see ``unwrap.py``).
     returned: str = "None"
+    #: How the body is read: JSON (into ``model``, or any JSON value), text, bytes, or not at all.
+    kind: MediaKind = MediaKind.NONE
+    #: The media type read, and the others the spec lists for the response.
+    media_type: str = ""
+    other_media_types: tuple[str, ...] = ()
 
     @property
     def is_success(self) -> bool:
@@ -147,6 +206,8 @@ class Operation:
     #: Names of the security schemes whose credentials this operation sends.
     security: tuple[str, ...]
     source: Source
+    #: The ``Accept`` header sent, when a response lists several media types ("": none sent).
+    accept: str = ""
     #: The ``ApiError`` subclass (in ``errors``) the method raises, typed by the error models the
     #: operation declares; None when it declares none (it raises ``ApiError[None]``).
     error_class: str | None = None

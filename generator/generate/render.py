@@ -18,7 +18,17 @@ from pathlib import Path
 import jinja2
 
 from generator.errors import SpecgenError
-from generator.generate.ir import Api, AuthKind, Operation, ParamLocation, Server, UrlPart
+from generator.generate.ir import (
+    Api,
+    AuthKind,
+    MediaKind,
+    Operation,
+    Parameter,
+    ParamLocation,
+    ParamStyle,
+    Server,
+    UrlPart,
+)
 from generator.quoting import docstring, pystr
 from generator.resources import default_templates
 from generator.spec.navigator import status_codes
@@ -42,8 +52,33 @@ def server_url_expr(server: Server) -> str:
 
 
 def path_expr(operation: Operation) -> str:
-    """The expression building an operation's path, each parameter percent-encoded."""
-    return join_expr(operation.path_parts, "_path({})")
+    """The expression building an operation's path, each parameter percent-encoded in its style."""
+    styled = {
+        p.py_name: p
+        for p in operation.parameters
+        if p.location is ParamLocation.PATH and not p.default_style
+    }
+    pieces = []
+    for part in operation.path_parts:
+        if not part.is_variable:
+            pieces.append(pystr(part.text))
+        elif part.text in styled:
+            param = styled[part.text]
+            pieces.append(
+                f"_path({part.text}, {pystr(param.style.value)}, {param.explode},"
+                f" {pystr(param.name)})"
+            )
+        else:
+            pieces.append(f"_path({part.text})")
+    return " + ".join(pieces) if pieces else pystr("")
+
+
+def style_args(parameter: Parameter) -> str:
+    """The style arguments of a query, header or cookie parameter's helper call ("" for the
+    location's default style)."""
+    if parameter.default_style:
+        return ""
+    return f", {pystr(parameter.style.value)}, {parameter.explode}"
 
 
 def status_condition(status: str, variable: str = "response.status_code") -> str:
@@ -119,10 +154,13 @@ def operation_doc(operation: Operation) -> str:
         for p in operation.parameters
     ]
     if operation.body is not None:
-        entries.insert(0, ("body", operation.body.description or "The request body."))
+        entries.insert(0, ("body", _body_doc(operation)))
     if entries:
         parts.append(_section("Args:", entries, 8))
-    successes = [(r.status, r.description) for r in operation.successes]
+    successes = [
+        (r.status, _media_doc(r.description, r.media_type, r.other_media_types, "Read"))
+        for r in operation.successes
+    ]
     if successes:
         parts.append(_section("Returns:", successes, 8))
     raises = [
@@ -143,6 +181,31 @@ def operation_doc(operation: Operation) -> str:
     return "\n\n".join(parts)
 
 
+def _media_doc(text: str, media_type: str, others: tuple[str, ...], verb: str) -> str:
+    """``text``, and when the spec lists several media types, which one the client uses."""
+    if not others:
+        return text
+    also = ", ".join(f"`{other}`" for other in others)
+    return f"{text} {verb} as `{media_type}`; the spec also lists {also}.".strip()
+
+
+def _body_doc(operation: Operation) -> str:
+    body = operation.body
+    assert body is not None
+    how = {
+        MediaKind.JSON: "",
+        MediaKind.FORM: " Sent as a form (`application/x-www-form-urlencoded`).",
+        MediaKind.MULTIPART: (
+            " Sent as `multipart/form-data`: give files as bytes or httpx file tuples"
+            " `(filename, content, content_type)` in a dict."
+        ),
+        MediaKind.TEXT: f" Sent as `{body.content_type}` text.",
+        MediaKind.BINARY: f" Sent as `{body.content_type}` bytes.",
+    }.get(body.kind, "")
+    text = (body.description or "The request body.").rstrip() + how
+    return _media_doc(text, body.content_type, body.other_media_types, "Sent")
+
+
 def environment(user_templates: Path | None = None) -> jinja2.Environment:
     """The Jinja environment: user templates first (overriding by name), then specgen's own."""
     search = [str(user_templates / "python")] if user_templates else []
@@ -160,7 +223,10 @@ def environment(user_templates: Path | None = None) -> jinja2.Environment:
         # Templates branch on these members (`scheme.kind == AuthKind.BEARER`), never on strings.
         AuthKind=AuthKind,
         ParamLocation=ParamLocation,
+        ParamStyle=ParamStyle,
+        MediaKind=MediaKind,
         path_expr=path_expr,
+        style_args=style_args,
         server_url_expr=server_url_expr,
         client_doc=client_doc,
         operation_doc=operation_doc,

@@ -31,14 +31,13 @@ from generator.generate.naming import ClassNames, class_name, nested_class_name
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.document import Document
+from generator.spec.media import MediaKind, choose_media
 from generator.spec.navigator import (
     SUBSCHEMA_KEYWORDS,
     SUBSCHEMA_LISTS,
     SUBSCHEMA_MAPS,
     Operation,
     component_schemas,
-    content_entries,
-    may_be_json,
     operations,
     request_body,
     responses,
@@ -417,6 +416,8 @@ def source(document: Document, pointer: str) -> Source:
 # -- request and response bodies ----------------------------------------------------------------------
 
 BodyKey = tuple[str, str]  # (operationId, status or "request")
+#: Request bodies a client takes as a model: JSON, and forms (one field per property).
+CLIENT_REQUEST_KINDS = frozenset({MediaKind.JSON, MediaKind.FORM, MediaKind.MULTIPART})
 
 
 @dataclass(frozen=True)
@@ -434,12 +435,20 @@ def collect_schemas(spec: LoadedSpec) -> ClientSchemas:
     collector = SchemaCollector(spec, lift_inline=True)
     collector.add_components()
     # Bodies are named in this same pass so model generation sees every schema at once.
-    bodies = name_bodies(spec, collector)
+    bodies = name_bodies(spec, collector, CLIENT_REQUEST_KINDS)
     return ClientSchemas(tuple(collector.definitions.values()), bodies)
 
 
-def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, tuple[str, str]]:
-    """Model class and media type for each JSON request and response body, by (operation, status)."""
+def name_bodies(
+    spec: LoadedSpec,
+    collector: SchemaCollector,
+    request_kinds: frozenset[MediaKind] = frozenset({MediaKind.JSON}),
+) -> dict[BodyKey, tuple[str, str]]:
+    """Model class and media type for each JSON body, by (operation, status or "request").
+
+    A request body of one of ``request_kinds`` (a form, for clients) gets a model too; a body's
+    media type is the one a client uses (:func:`~generator.spec.media.choose_media`).
+    """
     names: dict[BodyKey, tuple[str, str]] = {}
     for op in operations(spec):
         base = class_name(op.operation_id)
@@ -455,24 +464,15 @@ def name_bodies(spec: LoadedSpec, collector: SchemaCollector) -> dict[BodyKey, t
         if body is not None:
             wanted.append(("request", body, f"{base}Request"))
         for status, at, model_name in wanted:
-            found = json_body_schema(at)
-            if found is not None:
-                media, schema = found
+            chosen = choose_media(at)
+            kinds = request_kinds if status == "request" else frozenset({MediaKind.JSON})
+            if chosen is not None and chosen.schema is not None and chosen.kind in kinds:
+                schema = chosen.schema
                 model = collector.lift(
                     schema.document, schema.pointer, schema.value, model_name, model_name + "Body"
                 )
-                names[(op.operation_id, status)] = (model, media)
+                names[(op.operation_id, status)] = (model, chosen.media_type)
     return names
-
-
-def json_body_schema(at: Target) -> tuple[str, Target] | None:
-    """The media type and schema of the first JSON content with a schema of the request body or
-    response at ``at``, if any."""
-    for media_type, media in content_entries(at).items():
-        # A `*/*` body is read as JSON when it parses: its schema still makes a model.
-        if may_be_json(media_type) and isinstance(media.value, dict) and "schema" in media.value:
-            return media_type, Target(media.document, jp.join(media.pointer, "schema"))
-    return None
 
 
 def documented_responses(spec: LoadedSpec, op: Operation) -> list[tuple[str, Target]]:

@@ -29,6 +29,7 @@ from generator.spec.navigator import (
 )
 from generator.spec.refs import LoadedSpec, Target
 from generator.spec.validators import ConformanceError, SchemaValidators, Violation
+from generator.validate.client_support import client_support
 from generator.validate.regexes import pattern_findings
 
 #: The extension a spec uses to accept a finding it knows about: ``{rule-name: reason}``.
@@ -253,6 +254,11 @@ def rule_patterns(ctx: LintContext) -> Iterator[Finding]:
     yield from pattern_findings(ctx.spec)
 
 
+def rule_client_support(ctx: LintContext) -> Iterator[Finding]:
+    """client-support: what a generated client sends or reads otherwise than the spec says."""
+    yield from client_support(ctx.spec)
+
+
 RULES: tuple[Rule, ...] = (
     rule_ref_problems,
     rule_operation_id,
@@ -262,6 +268,7 @@ RULES: tuple[Rule, ...] = (
     rule_json_response_schema,
     rule_example_valid,
     rule_patterns,
+    rule_client_support,
 )
 
 
