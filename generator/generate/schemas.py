@@ -69,9 +69,12 @@ RESERVED_CLASS_NAMES = frozenset(
         "IntEnum",
         "Enum",
         "Decimal",
-        # What specgen's models template adds for the bounded pattern check.
+        # What specgen's models template adds for the bounded pattern check and discriminators.
         "Callable",
         "AfterValidator",
+        "ValidationError",
+        "ValidatorFunctionWrapHandler",
+        "WrapValidator",
     }
 )
 
