@@ -210,12 +210,17 @@ def member_names(values: Any) -> list[str] | None:
 
 
 def _is_object(schema: dict[str, Any]) -> bool:
-    """Whether ``schema`` (an allowlisted copy) makes a model with fields of its own."""
+    """Whether ``schema`` (an allowlisted copy) makes a model with fields: an object, or an
+    ``allOf`` of one (datamodel-code-generator merges inline parts into one class, configured by
+    the schema that holds them)."""
     kind = schema.get("type")
-    return (
-        kind == "object"
-        or (isinstance(kind, list) and "object" in kind)
-        or (kind is None and "properties" in schema)
+    if kind == "object" or (isinstance(kind, list) and "object" in kind):
+        return True
+    if kind is not None:
+        return False
+    parts = schema.get("allOf")
+    return "properties" in schema or (
+        isinstance(parts, list) and any(isinstance(p, dict) and _is_object(p) for p in parts)
     )
 
 

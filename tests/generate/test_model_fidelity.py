@@ -137,6 +137,11 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
         "Three",
         [{"id": 1, "name": "a"}, {"id": 1, "name": "a", "flag": True, "more": [1]}],
     ),
+    "allOf of inline parts, no type beside it": (
+        {"Task": {"allOf": [obj(["id"], id=STRING), obj(state=STRING)]}},
+        "Task",
+        [{"id": "t", "state": "done", "more": 1}],
+    ),
     "recursive and mutually recursive schemas": (
         {
             "Node": obj(value=INTEGER, children={"type": "array", "items": ref("Node")}),
