@@ -69,12 +69,9 @@ RESERVED_CLASS_NAMES = frozenset(
         "IntEnum",
         "Enum",
         "Decimal",
-        # What specgen's models template adds for the bounded pattern check and discriminators.
+        # What specgen's models template adds for the bounded pattern check.
         "Callable",
         "AfterValidator",
-        "ValidationError",
-        "ValidatorFunctionWrapHandler",
-        "WrapValidator",
     }
 )
 

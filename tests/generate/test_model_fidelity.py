@@ -48,6 +48,9 @@ USERS = {
     "public-user": obj(["login"], login=STRING, user_view_type=STRING, bio=STRING),
 }
 
+#: A tag that must stay a string in the generated code, whatever its characters.
+ODD_TAG = 'b"""\\\n\u2028{{ x }}\'; import os'
+
 #: Each case: (component schemas, the schema an instance is read as, instances).
 #: Cases whose schemas are written the same in both dialects.
 COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
@@ -107,7 +110,10 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
                 "anyOf": [ref("Card"), ref("Bank")],
                 "discriminator": {
                     "propertyName": "type",
-                    "mapping": {"card": "#/components/schemas/Card"},
+                    "mapping": {
+                        "card": "#/components/schemas/Card",
+                        ODD_TAG: "#/components/schemas/Bank",
+                    },
                 },
             },
         },
@@ -377,6 +383,7 @@ TAGGED = [
     ("Pet", {"kind": "Cat", "bark": 1}, "Cat"),
     ("Source", {"type": "card"}, "Card"),
     ("Source", {"type": "Bank"}, "Bank"),
+    ("Source", {"type": ODD_TAG}, "Bank"),
 ]
 
 
