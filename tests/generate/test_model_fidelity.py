@@ -161,13 +161,20 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
             {"ping": {"n": 1, "pong": {"ping": {"n": 2, "pong": {}}}}},
         ],
     ),
-    "additionalProperties absent, true, typed and free-form": (
+    "additionalProperties absent, true, typed, free-form; a bare object": (
         {
             "Open": obj(a=STRING),
             "Loose": {**obj(a=STRING), "additionalProperties": True},
             "Typed": {**obj(a=STRING), "additionalProperties": INTEGER},
             "Map": {"type": "object", "additionalProperties": obj(n=INTEGER)},
-            "Maps": obj(open=ref("Open"), true=ref("Loose"), typed=ref("Typed"), map=ref("Map")),
+            "Bare": {"type": "object"},
+            "Maps": obj(
+                open=ref("Open"),
+                true=ref("Loose"),
+                typed=ref("Typed"),
+                map=ref("Map"),
+                bare=ref("Bare"),
+            ),
         },
         "Maps",
         [
@@ -175,6 +182,7 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
             {"true": {"a": "x", "b": None}},
             {"typed": {"a": "x", "b": 1, "c": 2}},
             {"map": {"k": {"n": 1}, "l": {"n": 2, "z": 3}}},
+            {"bare": {"anything": [1, {"at": "all"}]}},
         ],
     ),
     "odd enum values": (
