@@ -17,7 +17,10 @@ kept. The classes of bug this guards against:
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
@@ -25,7 +28,8 @@ import pytest
 
 from generator.generate.naming import class_name
 from generator.spec.dialect import oas30_to_2020_12
-from tests.generate.packages import generate_and_import, write_spec
+from tests.generate.packages import generate_and_import, mypy_strict, write_spec
+from tests.paths import ROOT
 
 
 def ref(name: str) -> dict[str, str]:
@@ -415,3 +419,29 @@ def test_a_discriminated_field_inside_a_model_picks_its_branch_too(
     )
     assert type(owner.inline) is models.Dog
     assert [type(pet.root) for pet in owner.pets] == [models.Dog, models.Cat]
+
+
+@pytest.mark.parametrize("dialect", ["3.0.3", "3.1.0"])
+def test_the_models_pass_ruff_and_mypy_strict(
+    generated: Callable[[str], Any], dialect: str
+) -> None:
+    package = Path(generated(dialect).__file__).parent
+    ruff = subprocess.run(
+        # The repository's rules, as for the committed generated/ packages.
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            str(package),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    result = mypy_strict(package)
+    assert result.returncode == 0, result.stdout + result.stderr
