@@ -14,6 +14,7 @@ class Job(BaseModel):
     """A job and its current state."""
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: UUID | None = None

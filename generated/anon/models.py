@@ -16,6 +16,7 @@ class JobConfigJson(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     workflow_execution_order: Annotated[
@@ -25,6 +26,7 @@ class JobConfigJson(BaseModel):
 
 class Job(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: UUID

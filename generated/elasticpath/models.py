@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class JobTimestamps(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     created_at: Annotated[str | None, Field(examples=["2018-10-04T11:08:49.156490335Z"])] = None
@@ -20,6 +21,7 @@ class JobTimestamps(BaseModel):
 
 class JobLinks(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     self: str | None = None
@@ -27,6 +29,7 @@ class JobLinks(BaseModel):
 
 class JobLink(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     href: str | None = None
@@ -34,6 +37,7 @@ class JobLink(BaseModel):
 
 class ErrorMeta(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     missing_ids: list[str] | None = None
@@ -45,6 +49,7 @@ class Job(BaseModel):
     """
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     id: Annotated[str | None, Field(examples=["974c9db4-38da-4dbf-90c2-33eed5f3e77c"])] = None
@@ -59,6 +64,7 @@ class Job(BaseModel):
 
 class Error(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     status: int | None = None
@@ -70,6 +76,7 @@ class Error(BaseModel):
 
 class GetJobResponse200(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     data: Job | None = None
@@ -77,6 +84,7 @@ class GetJobResponse200(BaseModel):
 
 class ErrorResponse(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     errors: list[Error]

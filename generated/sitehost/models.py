@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class JobLog(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     date: str | None = None
@@ -22,6 +23,7 @@ class JobLog(BaseModel):
 
 class Job(BaseModel):
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     state: Annotated[str | None, Field(examples=["Completed"])] = None
@@ -38,6 +40,7 @@ class JobResponse(BaseModel):
     """SiteHost's response envelope around the job."""
 
     model_config = ConfigDict(
+        extra="allow",
         populate_by_name=True,
     )
     return_: Annotated[Job | None, Field(alias="return")] = None

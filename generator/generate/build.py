@@ -105,6 +105,7 @@ def build_api(spec: LoadedSpec, schemas: ClientSchemas, models: ModelsModule) ->
         models_body=models.body,
         bounded_patterns=models.bounded_patterns,
         requirements=requirements(models.bounded_patterns),
+        discriminated_unions=models.discriminated_unions,
     )
 
 

@@ -90,6 +90,7 @@ SAFE_DUNDERS = frozenset({"__name__", "__new__", "__init__"})
 MODEL_CONSTRUCTORS = frozenset(
     {"Field", "ConfigDict", "AliasChoices", "AliasPath", "StringConstraints", "Decimal"}
     | {"AfterValidator", "_pattern"}  # bounded pattern checks (generator/generate/patterns.py)
+    | {"_discriminated"}  # discriminator hints (generator/generate/discriminators.py)
 )
 #: Names a models module may use in annotations and bases besides its own classes.
 MODEL_TYPE_NAMES = frozenset(
@@ -129,8 +130,8 @@ MODEL_TYPE_NAMES = frozenset(
     }
 )
 #: The only functions a models module may define: the open-enum hook of specgen's Enum template, and
-#: the bounded pattern check of its models template.
-MODEL_FUNCTIONS = frozenset({"_missing_", "_pattern"})
+#: the bounded pattern check and the discriminator hint of its models template.
+MODEL_FUNCTIONS = frozenset({"_missing_", "_pattern", "_discriminated"})
 #: The only module-level constants of a models module (the models template's).
 MODEL_CONSTANTS = frozenset({"PATTERN_TIMEOUT"})
 

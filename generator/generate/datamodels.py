@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import SpecgenError
+from generator.generate.discriminators import prefer_tagged_branches
 from generator.generate.ir import NamedSchema
 from generator.generate.model_input import prepare, restore_text
 from generator.generate.naming import class_name
@@ -38,6 +39,8 @@ class ModelsModule:
     #: The ``StrEnum`` and ``IntEnum`` classes, whose ``str()`` is their value: parameters may
     #: take them.
     enums: frozenset[str] = frozenset()
+    #: Whether a union is read with its discriminator's hint (see :mod:`generator.generate.discriminators`).
+    discriminated_unions: bool = False
 
 
 def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> ModelsModule:
@@ -94,12 +97,19 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
-    bounded = bound_patterns(restore_text(_strip_header(source), given))
+    source, discriminated = prefer_tagged_branches(_strip_header(source), schemas)
+    bounded = bound_patterns(restore_text(source, given))
     module = bounded.imports + "\n" + bounded.body
     check_classes(module, schemas)
     classes, roots = describe(module, {named.class_name for named in schemas})
     return ModelsModule(
-        bounded.imports, bounded.body, bounded.needs_helper, classes, roots, enum_classes(module)
+        bounded.imports,
+        bounded.body,
+        bounded.needs_helper,
+        classes,
+        roots,
+        enum_classes(module),
+        discriminated,
     )
 
 

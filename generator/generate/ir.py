@@ -270,6 +270,8 @@ class Api:
     models_imports: str
     models_body: str
     bounded_patterns: bool
+    #: Whether a model holds a discriminated union (specgen's `_discriminated` helper is needed).
+    discriminated_unions: bool = False
     #: What the generated package needs installed besides the standard library (pip specifiers).
     requirements: tuple[str, ...] = ()
 

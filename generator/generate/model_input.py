@@ -10,6 +10,10 @@ a spec. So it never sees the raw schema:
   every ``$ref`` pointing at a model of the same run; free text (descriptions) is replaced by opaque
   tokens, and property names Python would merge (NFKC normalisation: ``ﬁle`` is ``file``) get an
   ASCII field name of their own.
+- a ``discriminator`` is left out: datamodel-code-generator would make the tag a required ``Literal``
+  of every branch; :mod:`generator.generate.discriminators` adds it back as a hint instead. An object
+  without ``additionalProperties`` gets ``true``, which JSON Schema means by its absence: its model
+  keeps the keys it does not list.
 - :func:`restore_text` then rewrites every string literal of the generated module through
   :mod:`generator.quoting`, putting the texts back: spec text reaches the code through the one quoting
   function, whatever datamodel-code-generator did with it.
@@ -67,7 +71,6 @@ SCHEMA_KEYWORDS = frozenset(
         "pattern",
         "required",
         "description",
-        "discriminator",
     }
 )
 _TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
@@ -135,6 +138,10 @@ class _Copier:
         names = member_names(result.get("enum"))
         if names is not None:
             result["x-enum-varnames"] = names
+        if _is_object(result) and "additionalProperties" not in result:
+            # JSON Schema allows keys it does not list; said outright, the model keeps them
+            # (extra="allow") instead of dropping what a server sends beyond the spec.
+            result["additionalProperties"] = True
         return result
 
     def keyword(self, key: str, value: Any) -> Any:
@@ -177,8 +184,6 @@ class _Copier:
             return value if isinstance(value, str) else None
         if key == "description":
             return self.text(value) if isinstance(value, str) and value.strip() else None
-        if key == "discriminator":
-            return self.discriminator(value)
         return None  # pragma: no cover - every allowlisted keyword is handled above
 
     def property_name(self, name: str) -> str:
@@ -189,24 +194,6 @@ class _Copier:
             digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
             self.aliases[name] = f"{snake_case(name)}_{digest}"
         return name
-
-    def discriminator(self, value: Any) -> Any:
-        if not isinstance(value, dict) or not isinstance(value.get("propertyName"), str):
-            return None
-        result: dict[str, Any] = {"propertyName": value["propertyName"]}
-        mapping = value.get("mapping")
-        if isinstance(mapping, dict):
-            # Only mappings onto models of this run: anything else would be fetched or guessed.
-            kept = {
-                str(tag): target
-                for tag, target in mapping.items()
-                if isinstance(target, str)
-                and target.startswith(REF_PREFIX)
-                and target[len(REF_PREFIX) :] in self.classes
-            }
-            if kept:
-                result["mapping"] = kept
-        return result
 
 
 def member_names(values: Any) -> list[str] | None:
@@ -220,6 +207,21 @@ def member_names(values: Any) -> list[str] | None:
         return None
     scope = Scope({"NAME", "VALUE"})  # Enum's own attributes
     return [scope.claim(constant(str(value))) for value in values]
+
+
+def _is_object(schema: dict[str, Any]) -> bool:
+    """Whether ``schema`` (an allowlisted copy) makes a model with fields: an object, or an
+    ``allOf`` of one (datamodel-code-generator merges inline parts into one class, configured by
+    the schema that holds them)."""
+    kind = schema.get("type")
+    if kind == "object" or (isinstance(kind, list) and "object" in kind):
+        return True
+    if kind is not None:
+        return False
+    parts = schema.get("allOf")
+    return "properties" in schema or (
+        isinstance(parts, list) and any(isinstance(p, dict) and _is_object(p) for p in parts)
+    )
 
 
 def _finite_number(value: Any) -> bool:
