@@ -43,6 +43,9 @@ from generator.spec.navigator import (
     security_requirements,
     security_schemes,
 )
+from generator.spec.navigator import (
+    Operation as NavigatedOperation,
+)
 from generator.spec.refs import LoadedSpec
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
@@ -210,13 +213,14 @@ def _operations(
     models: ModelsModule,
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
-    method_scope = Scope(_RESERVED_METHODS)
     known_schemes = {scheme.name for scheme in schemes}
+    found = operations(spec)
+    names = method_names(found)
     result = []
-    for op in operations(spec):
+    for op in found:
         operation = jp.resolve(op.document.data, op.pointer)
         parameters, body = _signature(
-            spec, op.document, op.pointer, bodies.get((op.operation_id, "request")), models
+            spec, op.document, op.pointer, bodies.get((*op.key, "request")), models
         )
         # An operation's own `security` replaces the root's; the client sends every scheme named.
         in_force = security_in_force(spec, op.document, op.pointer)
@@ -227,7 +231,7 @@ def _operations(
         result.append(
             Operation(
                 operation_id=op.operation_id,
-                method_name=method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS)),
+                method_name=names[op.key],
                 http_method=op.method.upper(),
                 path=op.path,
                 path_parts=_url_parts(
@@ -245,6 +249,25 @@ def _operations(
             )
         )
     return tuple(result)
+
+
+def method_names(found: list[NavigatedOperation]) -> dict[tuple[str, str], str]:
+    """The method name of each operation, by its key.
+
+    An operation with an operationId is named after it (``getJobById``: ``get_job_by_id``); one
+    without is named after its HTTP method and the words of its path template, variables included
+    (``GET /users/{id}/repos``: ``get_users_id_repos``). Operations with an operationId claim their
+    names first, so adding an operation without one never renames another; a name already taken
+    gets ``_2``, ``_3``... in file order.
+    """
+    scope = Scope(_RESERVED_METHODS)
+    names: dict[tuple[str, str], str] = {}
+    for op in [op for op in found if op.operation_id is not None] + [
+        op for op in found if op.operation_id is None
+    ]:
+        wanted = op.operation_id if op.operation_id is not None else f"{op.method} {op.path}"
+        names[op.key] = scope.claim(_unreserved(wanted, _RESERVED_METHODS))
+    return names
 
 
 def _signature(
@@ -317,12 +340,15 @@ def _param_type(schema: dict[str, Any]) -> str:
 
 
 def _op_responses(
-    spec: LoadedSpec, op: Any, bodies: Mapping[BodyKey, tuple[str, str]], models: ModelsModule
+    spec: LoadedSpec,
+    op: NavigatedOperation,
+    bodies: Mapping[BodyKey, tuple[str, str]],
+    models: ModelsModule,
 ) -> tuple[Response, ...]:
     result = []
     for status, response in documented_responses(spec, op):
         description = _text(response.value.get("description"))
-        named = bodies.get((op.operation_id, status))
+        named = bodies.get((*op.key, status))
         if named is None:
             result.append(Response(status, description, None, False, "None"))
             continue

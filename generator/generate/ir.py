@@ -127,7 +127,8 @@ class Response:
 
 @dataclass(frozen=True)
 class Operation:
-    operation_id: str
+    #: None when the spec gives none (the method is then named from its HTTP method and path).
+    operation_id: str | None
     method_name: str
     http_method: str
     path: str
@@ -142,6 +143,11 @@ class Operation:
     #: Names of the security schemes whose credentials this operation sends.
     security: tuple[str, ...]
     source: Source
+
+    @property
+    def name(self) -> str:
+        """The operationId, or ``GET /path`` for an operation without one."""
+        return self.operation_id or f"{self.http_method} {self.path}"
 
     @property
     def successes(self) -> tuple[Response, ...]:
