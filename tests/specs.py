@@ -30,6 +30,12 @@ components:
         id: {type: string, format: uuid}
 """
 
+#: :data:`MINIMAL_SPEC` with one error: its server URL names a variable it does not declare
+#: (``server-variables``, at 4:5).
+INVALID_SPEC = MINIMAL_SPEC.replace(
+    "https://api.example.test/v1", "https://{region}.example.test/v1"
+)
+
 
 def write(folder: Path, name: str, text: str) -> Path:
     """Write ``text`` to ``folder/name`` (creating sub-folders) and return the path."""

@@ -23,7 +23,7 @@ from generator.errors import SpecgenError
 from generator.generate.schemas import SchemaCollector, name_bodies
 from generator.spec import pointer as jp
 from generator.spec.document import Document
-from generator.spec.navigator import holds_data, is_extension
+from generator.spec.navigator import holds_data, is_extension, operations
 from generator.spec.refs import LoadedSpec, RefError, Target
 from generator.spec.validators import count_values
 
@@ -64,9 +64,11 @@ def json_schema(spec: LoadedSpec) -> dict[str, Any]:
     document["$defs"] = {
         name: _json_schema_keywords(named.schema) for name, named in collector.definitions.items()
     }
+    # By operationId, or `GET /path` for an operation without one.
+    names = {op.key: op.name for op in operations(spec)}
     by_operation: dict[str, dict[str, str]] = {}
-    for (operation_id, status), (name, _media) in bodies.items():
-        by_operation.setdefault(operation_id, {})[status] = f"#/$defs/{name}"
+    for (method, path, status), (name, _media) in bodies.items():
+        by_operation.setdefault(names[method, path], {})[status] = f"#/$defs/{name}"
     document["x-specgen-bodies"] = by_operation
     return document
 

@@ -109,6 +109,7 @@ class Verdict:
 
     source: str
     spec: str | None
+    #: The operationId, or ``GET /path`` for an operation without one; None when unmatched.
     operation: str | None
     method: str
     url: str
@@ -174,8 +175,8 @@ class Checker:
         # The specs' API keys, by name: credentials whatever they are called.
         self.secret_names = _api_key_names(self.specs, "query")
         self.secret_headers = _api_key_names(self.specs, "header")
-        self._plans: dict[tuple[int, str, int], _ResponsePlan | Problem] = {}
-        self._parameters: dict[tuple[int, str], list[_Parameter]] = {}
+        self._plans: dict[tuple[int, str, str, int], _ResponsePlan | Problem] = {}
+        self._parameters: dict[tuple[int, str, str], list[_Parameter]] = {}
 
     def __reduce__(
         self,
@@ -234,7 +235,7 @@ class Checker:
         return Verdict(
             record.source,
             self.names[route.spec],
-            operation.operation_id,
+            operation.name,
             secrets.mask(method) if secrets else method,
             secrets.mask(url) if secrets else url,
             record.status,
@@ -353,7 +354,7 @@ class Checker:
         return problems
 
     def _plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
-        key = (spec, operation.operation_id, status)
+        key = (spec, *operation.key, status)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self._make_plan(spec, operation, status)
@@ -440,7 +441,7 @@ class Checker:
         return problems
 
     def _declared_parameters(self, spec: int, operation: Operation) -> list[_Parameter]:
-        key = (spec, operation.operation_id)
+        key = (spec, *operation.key)
         known = self._parameters.get(key)
         if known is not None:
             return known

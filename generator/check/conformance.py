@@ -87,7 +87,10 @@ class Conformance:
     def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
         self.spec = spec
         self.schemas = SchemaValidators(spec, regex_limit)
-        self.operations = {op.operation_id: op for op in operations(spec)}
+        found = operations(spec)
+        # By name: the operationId, or `GET /path` for an operation without one (each may also be
+        # asked for by `GET /path`; an operationId spelled like one wins).
+        self.operations = {op.label: op for op in found} | {op.name: op for op in found}
         self._schema_for: dict[tuple[str, str, str], tuple[Document, str] | None] = {}
 
     def check_response(
@@ -98,6 +101,9 @@ class Conformance:
         media_type: str = "application/json",
     ) -> list[Violation]:
         """Every way ``payload`` breaks the schema the spec declares for this response.
+
+        ``operation_id`` names the operation: its operationId, or ``GET /path`` (the method and
+        path template, as the spec writes it) for any operation, with or without one.
 
         ``status`` is matched exactly, then by range (``4XX``), then by ``default``. A response that
         declares the media type but no schema accepts any payload. Raises :class:`UnknownOperation`,
@@ -122,12 +128,12 @@ class Conformance:
         try:
             status_key = declared_status(operation.document, operation.pointer, status)
         except NoResponse as exc:
-            raise UndeclaredStatus(operation.operation_id, status, exc.declared) from None
+            raise UndeclaredStatus(operation.name, status, exc.declared) from None
         try:
             found = response(self.spec, operation.document, operation.pointer, status_key)
         except RefError as exc:
             raise ConformanceError(
-                f"{operation.operation_id} {status_key}: {exc.message}", exc.message
+                f"{operation.name} {status_key}: {exc.message}", exc.message
             ) from None
         value = found.value
         content = value.get("content") if isinstance(value, dict) else None
@@ -143,7 +149,7 @@ class Conformance:
     ) -> tuple[Document, str] | None:
         operation = self.operations.get(operation_id)
         if operation is None:
-            known = ", ".join(sorted(self.operations)) or "none"
+            known = ", ".join(sorted({op.name for op in self.operations.values()})) or "none"
             raise UnknownOperation(
                 f"{self.spec.name}: no operation {operation_id!r} (operations: {known})"
             )

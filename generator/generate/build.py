@@ -47,6 +47,7 @@ from generator.spec.navigator import (
     security_requirements,
     security_schemes,
 )
+from generator.spec.navigator import Operation as NavigatedOperation
 from generator.spec.refs import LoadedSpec, Target
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
@@ -242,18 +243,19 @@ def _operations(
     schemes: tuple[SecurityScheme, ...],
 ) -> tuple[Operation, ...]:
     bodies = schemas.bodies
-    method_scope = Scope(_RESERVED_METHODS)
     error_names = ClassNames(_ERRORS_NAMES)
     param_types = ParamTypes(spec, schemas, models)
     known_schemes = {scheme.name for scheme in schemes}
+    found = operations(spec)
+    names = method_names(found)
     result = []
-    for op in operations(spec):
+    for op in found:
         operation = jp.resolve(op.document.data, op.pointer)
         parameters, body = _signature(
             spec,
             op.document,
             op.pointer,
-            bodies.get((op.operation_id, "request")),
+            bodies.get((*op.key, "request")),
             models,
             param_types,
         )
@@ -264,8 +266,8 @@ def _operations(
         security = sorted(
             {name for requirement in requirements for name in requirement.value} & known_schemes
         )
-        method_name = method_scope.claim(_unreserved(op.operation_id, _RESERVED_METHODS))
-        responses = _op_responses(answers, op.operation_id, bodies, models)
+        method_name = names[op.key]
+        responses = _op_responses(answers, op.key, bodies, models)
         declares_errors = any(not r.is_success and r.model is not None for r in responses)
         result.append(
             Operation(
@@ -291,6 +293,25 @@ def _operations(
             )
         )
     return tuple(result)
+
+
+def method_names(found: list[NavigatedOperation]) -> dict[tuple[str, str], str]:
+    """The method name of each operation, by its key.
+
+    An operation with an operationId is named after it (``getJobById``: ``get_job_by_id``); one
+    without is named after its HTTP method and the words of its path template, variables included
+    (``GET /users/{id}/repos``: ``get_users_id_repos``). Operations with an operationId claim their
+    names first, so adding an operation without one never renames another; a name already taken
+    gets ``_2``, ``_3``... in file order.
+    """
+    scope = Scope(_RESERVED_METHODS)
+    names: dict[tuple[str, str], str] = {}
+    for op in [op for op in found if op.operation_id is not None] + [
+        op for op in found if op.operation_id is None
+    ]:
+        wanted = op.operation_id if op.operation_id is not None else f"{op.method} {op.path}"
+        names[op.key] = scope.claim(_unreserved(wanted, _RESERVED_METHODS))
+    return names
 
 
 def _signature(
@@ -362,14 +383,14 @@ def _error_class(names: ClassNames, method_name: str) -> str:
 
 def _op_responses(
     answers: list[tuple[str, Target]],
-    operation_id: str,
+    key: tuple[str, str],
     bodies: Mapping[BodyKey, tuple[str, str]],
     models: ModelsModule,
 ) -> tuple[Response, ...]:
     result = []
     for status, at in answers:
         description = _text(at.value.get("description")) if isinstance(at.value, dict) else ""
-        named = bodies.get((operation_id, status))
+        named = bodies.get((*key, status))
         result.append(
             wire.response(status, description, at, None if named is None else named[0], models)
         )

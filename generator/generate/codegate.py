@@ -482,7 +482,7 @@ def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
             line, what = schema.source.line, f" (schema {schema.source.pointer})"
         elif operation is not None:
             path = spec.with_name(operation.source.file)
-            line, what = operation.source.line, f" (operation {operation.operation_id})"
+            line, what = operation.source.line, f" (operation {operation.name})"
         raise SpecgenError(
             f"refusing to write {api.name}/{module}{what}: generated code at {refusal}",
             path,

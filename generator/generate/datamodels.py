@@ -43,6 +43,26 @@ class ModelsModule:
     discriminated_unions: bool = False
 
 
+#: String formats whose fields stay ``str``. ``uri``: pydantic's URL type rewrites URLs (adds
+#: slashes, lower-cases hosts) and rejects relative references real APIs send. ``email``: pydantic's
+#: ``EmailStr`` needs the ``email-validator`` package, which nothing installs with a generated client.
+#: The others would import a module generated code may not import (``ipaddress``, ``pathlib``, the
+#: ``python-ulid`` package's ``ulid``; see :mod:`generator.generate.codegate`). Conformance checks
+#: (``specgen check``) still check every format.
+TEXT_FORMATS = (
+    "uri",
+    "uri-reference",
+    "email",
+    "idn-email",
+    "ipv4",
+    "ipv6",
+    "ipv4-network",
+    "ipv6-network",
+    "path",
+    "ulid",
+)
+
+
 def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> ModelsModule:
     """Run datamodel-code-generator on ``schemas`` and describe the module it wrote."""
     # Imported here: it is slow to import, and only generation needs it.
@@ -81,9 +101,7 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
                 # An enum field's default is its member (`Status.A`), not the raw value, which
                 # mypy --strict rejects as a `str` assigned to a `Status`.
                 set_default_enum_member=True,
-                # Keep `format: uri` as text: pydantic's URL type rewrites URLs (adds slashes,
-                # lower-cases hosts) and rejects relative references real APIs send.
-                type_mappings=["string+uri=string", "string+uri-reference=string"],
+                type_mappings=[f"string+{fmt}=string" for fmt in TEXT_FORMATS],
                 formatters=[],
                 # Defence in depth: the allowlisted input has no remote refs to resolve anyway.
                 allow_remote_refs=False,

@@ -191,7 +191,8 @@ class Response:
 
 @dataclass(frozen=True)
 class Operation:
-    operation_id: str
+    #: None when the spec gives none (the method is then named from its HTTP method and path).
+    operation_id: str | None
     method_name: str
     http_method: str
     path: str
@@ -220,6 +221,11 @@ class Operation:
             if f"models.{response.model}" not in seen:
                 seen.append(f"models.{response.model}")
         return " | ".join(seen) if seen else "None"
+
+    @property
+    def name(self) -> str:
+        """The operationId, or ``GET /path`` for an operation without one."""
+        return self.operation_id or f"{self.http_method} {self.path}"
 
     @property
     def successes(self) -> tuple[Response, ...]:

@@ -9,7 +9,8 @@ a spec. So it never sees the raw schema:
 - :func:`prepare` copies each schema keeping only the keywords listed in :data:`SCHEMA_KEYWORDS`,
   every ``$ref`` pointing at a model of the same run; free text (descriptions) is replaced by opaque
   tokens, and property names Python would merge (NFKC normalisation: ``ﬁle`` is ``file``) get an
-  ASCII field name of their own.
+  ASCII field name of their own. Defaults a field could not hold as written are left out
+  (:mod:`generator.generate.defaults`).
 - a ``discriminator`` is left out: datamodel-code-generator would make the tag a required ``Literal``
   of every branch; :mod:`generator.generate.discriminators` adds it back as a hint instead. An object
   without ``additionalProperties`` gets ``true``, which JSON Schema means by its absence: its model
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import SpecgenError
+from generator.generate.defaults import drop_unfit_defaults
 from generator.generate.ir import NamedSchema
 from generator.generate.naming import Scope, constant, snake_case
 from generator.quoting import docstring, pystr
@@ -100,6 +102,7 @@ def prepare(schemas: Iterable[NamedSchema]) -> ModelInput:
         stem += "x"
     copier = _Copier(classes, stem)
     components = {s.class_name: copier.schema(s.schema) for s in named}
+    drop_unfit_defaults(components, REF_PREFIX)
     document = {
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
@@ -165,6 +168,10 @@ class _Copier:
             return value if isinstance(value, int) and not isinstance(value, bool) else None
         if key in _NUMBERS:
             return value if _finite_number(value) else None
+        if key == "nullable":
+            # `nullable: false` is what its absence says; datamodel-code-generator reads it as
+            # "never None" and still gives an optional field the default None (`x: int = None`).
+            return True if value is True else None
         if key in _FLAGS:
             return value if isinstance(value, bool) else None
         if key in _DATA:

@@ -144,9 +144,11 @@ def operation_doc(operation: Operation) -> str:
     parts = [operation.summary or f"{operation.http_method} {operation.path}"]
     if operation.description and operation.description != operation.summary:
         parts.append(operation.description)
-    parts.append(
-        f"`{operation.http_method} {operation.path}` (operationId `{operation.operation_id}`)."
-    )
+    where = f"`{operation.http_method} {operation.path}`"
+    if operation.operation_id is None:
+        parts.append(f"{where} (no operationId in the spec: named from its method and path).")
+    else:
+        parts.append(f"{where} (operationId `{operation.operation_id}`).")
     if operation.deprecated:
         parts.append("Deprecated: the spec marks this operation as deprecated.")
     entries = [

@@ -415,7 +415,9 @@ def source(document: Document, pointer: str) -> Source:
 
 # -- request and response bodies ----------------------------------------------------------------------
 
-BodyKey = tuple[str, str]  # (operationId, status or "request")
+#: (HTTP method, path template, status or "request"): an operation's key (see
+#: :attr:`~generator.spec.navigator.Operation.key`) and one of its bodies.
+BodyKey = tuple[str, str, str]
 #: Request bodies a client takes as a model: JSON, and forms (one field per property).
 CLIENT_REQUEST_KINDS = frozenset({MediaKind.JSON, MediaKind.FORM, MediaKind.MULTIPART})
 
@@ -426,7 +428,7 @@ class ClientSchemas:
 
     #: Every named definition, components first (in file order), then what bodies and refs reach.
     definitions: tuple[NamedSchema, ...]
-    #: Model class and media type of each JSON body, by (operationId, status or "request").
+    #: Model class and media type of each JSON body, by :data:`BodyKey`.
     bodies: Mapping[BodyKey, tuple[str, str]]
 
 
@@ -451,7 +453,7 @@ def name_bodies(
     """
     names: dict[BodyKey, tuple[str, str]] = {}
     for op in operations(spec):
-        base = class_name(op.operation_id)
+        base = operation_class_name(op)
         wanted: list[tuple[str, Target, str]] = [
             (
                 status,
@@ -471,8 +473,14 @@ def name_bodies(
                 model = collector.lift(
                     schema.document, schema.pointer, schema.value, model_name, model_name + "Body"
                 )
-                names[(op.operation_id, status)] = (model, chosen.media_type)
+                names[(*op.key, status)] = (model, chosen.media_type)
     return names
+
+
+def operation_class_name(op: Operation) -> str:
+    """The stem of an operation's body models: its operationId (``getJob``: ``GetJob``), or, for an
+    operation without one, its method and path template (``GET /users/{id}``: ``GetUsersId``)."""
+    return class_name(op.operation_id if op.operation_id is not None else f"{op.method} {op.path}")
 
 
 def documented_responses(spec: LoadedSpec, op: Operation) -> list[tuple[str, Target]]:

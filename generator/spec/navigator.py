@@ -69,20 +69,39 @@ class PathOperation:
 
     @property
     def operation_id(self) -> str | None:
-        """The operationId, when it is a string."""
+        """The operationId, when it is a non-empty string (anything else names nothing)."""
         found = self.value.get("operationId")
-        return found if isinstance(found, str) else None
+        return found if isinstance(found, str) and found else None
 
 
 @dataclass(frozen=True)
 class Operation:
-    """An operation with an operationId: the operations clients, checks and conformance speak of."""
+    """An operation, with or without an operationId: what clients, checks and conformance speak of.
 
-    operation_id: str
+    operationId is optional in OpenAPI: :attr:`name` is the one to show and look an operation up
+    by, and :attr:`key` the one to index by (unique within a spec, whatever the operationIds).
+    """
+
+    operation_id: str | None
     document: Document
     pointer: str
     path: str
     method: str
+
+    @property
+    def label(self) -> str:
+        """``GET /jobs/{id}``: the method and path template, which every operation has."""
+        return f"{self.method.upper()} {self.path}"
+
+    @property
+    def name(self) -> str:
+        """The operationId, or :attr:`label` for an operation without one."""
+        return self.operation_id if self.operation_id is not None else self.label
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """(method, path template): unique within a spec, since ``paths`` has each template once."""
+        return self.method, self.path
 
 
 def path_items(spec: LoadedSpec) -> list[tuple[str, Target]]:
@@ -114,11 +133,10 @@ def path_operations(spec: LoadedSpec) -> list[PathOperation]:
 
 
 def operations(spec: LoadedSpec) -> list[Operation]:
-    """Every operation with an operationId, in file order."""
+    """Every operation, with or without an operationId, in file order."""
     return [
         Operation(op.operation_id, op.document, op.pointer, op.path, op.method)
         for op in path_operations(spec)
-        if op.operation_id is not None
     ]
 
 

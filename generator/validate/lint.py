@@ -65,16 +65,22 @@ def rule_ref_problems(ctx: LintContext) -> Iterator[Finding]:
 
 
 def rule_operation_id(ctx: LintContext) -> Iterator[Finding]:
-    """operation-id: every operation has an operationId, and no two share one."""
+    """operation-id: no two operations share an operationId (an error); an operation without one
+    is a warning, since OpenAPI makes it optional and clients then name the method from the HTTP
+    method and path template."""
     seen: dict[str, tuple[str, int]] = {}
     for op in path_operations(ctx.spec):
         doc, pointer = op.document, op.pointer
         op_id, written = op.operation_id, operation_id_at(op)
         label = f"{op.method.upper()} {op.path}"
         # One that is not a string (or is empty) names nothing a client or a check can use.
-        if not op_id or written is None:
+        if op_id is None or written is None:
             yield ctx.finding(
-                "operation-id", Severity.ERROR, f"{label} has no operationId", doc, pointer
+                "operation-id",
+                Severity.WARNING,
+                f"{label} has no operationId: clients name its method from its method and path",
+                doc,
+                pointer if written is None else written.pointer,
             )
             continue
         id_pointer = written.pointer

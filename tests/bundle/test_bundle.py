@@ -17,7 +17,7 @@ from generator.spec.reading import load_spec
 from tests.bounded import bounded_specgen
 from tests.commands import specgen
 from tests.paths import SPEC_NAMES, SPECS
-from tests.specs import MINIMAL_SPEC, UNUSABLE, write, write_unusable
+from tests.specs import INVALID_SPEC, MINIMAL_SPEC, UNUSABLE, write, write_unusable
 
 MULTI_FILE = {
     "api.yaml": """\
@@ -141,10 +141,10 @@ def test_cli_writes_both_files_per_spec_deterministically_in_json_and_yaml(tmp_p
 
 
 def test_a_spec_with_errors_is_not_bundled(tmp_path: Path) -> None:
-    write(tmp_path, "bad.yaml", MINIMAL_SPEC.replace("operationId: getJob", "summary: x"))
+    write(tmp_path, "bad.yaml", INVALID_SPEC)
     result = specgen("bundle", tmp_path / "bad.yaml", "--out", tmp_path / "out")
     assert result.returncode == 1
-    assert "operation-id: error" in result.stderr
+    assert "server-variables: error" in result.stderr
     assert not (tmp_path / "out").exists()
     assert specgen("bundle", "specs").returncode == 2, "--out is required"
 

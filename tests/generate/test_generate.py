@@ -13,7 +13,7 @@ from generator.api import generate
 from generator.generate.emit import MANIFEST
 from tests.commands import specgen
 from tests.paths import ROOT, SPEC_NAMES
-from tests.specs import MINIMAL_SPEC, write
+from tests.specs import INVALID_SPEC, MINIMAL_SPEC, write
 
 GENERATED = ROOT / "generated"
 
@@ -90,10 +90,10 @@ def test_check_names_stale_files_and_exits_1(tmp_path: Path) -> None:
 def test_a_spec_with_errors_generates_nothing(tmp_path: Path) -> None:
     out = tmp_path / "generated"
     write(tmp_path, "specs/good.yaml", MINIMAL_SPEC)
-    write(tmp_path, "specs/bad.yaml", MINIMAL_SPEC.replace("operationId: getJob", "summary: x"))
+    write(tmp_path, "specs/bad.yaml", INVALID_SPEC)
     result = specgen("generate", "specs", "--out", out, cwd=tmp_path)
     assert result.returncode == 1
-    assert "bad.yaml:7:5: operation-id: error" in result.stderr
+    assert "bad.yaml:4:5: server-variables: error" in result.stderr
     assert "nothing was generated" in result.stderr
     assert not out.exists()
 

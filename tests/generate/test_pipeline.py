@@ -16,7 +16,7 @@ def test_the_ir_is_built_from_the_spec_and_the_models_of_its_schemas() -> None:
 
     schemas = collect_schemas(spec)
     assert [schema.class_name for schema in schemas.definitions] == ["JobResponse", "Job", "JobLog"]
-    assert schemas.bodies[("getJob", "200")] == ("JobResponse", "application/json")
+    assert schemas.bodies[("get", "/job/get.json", "200")] == ("JobResponse", "application/json")
 
     models = generate_models(schemas.definitions, models_templates(None))
     assert models.classes == {"Job", "JobLog", "JobResponse"}

@@ -104,11 +104,15 @@ def test_operations_are_found_through_a_referenced_path_item(tmp_path: Path) -> 
     assert get_job.pointer == "/get"
 
 
-def test_operations_are_those_with_an_operation_id(tmp_path: Path) -> None:
-    assert [op.operation_id for op in operations(jobs(tmp_path))] == [
-        "createJob",
-        "getJob",
-        "deleteJob",
+def test_every_operation_has_a_name_with_or_without_an_operation_id(tmp_path: Path) -> None:
+    found = operations(jobs(tmp_path))
+
+    # operationId is optional: one without is named by its method and path template.
+    assert [(op.operation_id, op.name, op.key) for op in found] == [
+        (None, "GET /jobs", ("get", "/jobs")),
+        ("createJob", "createJob", ("post", "/jobs")),
+        ("getJob", "getJob", ("get", "/jobs/{jobId}")),
+        ("deleteJob", "deleteJob", ("delete", "/jobs/{jobId}")),
     ]
 
 
