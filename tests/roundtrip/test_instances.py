@@ -19,9 +19,9 @@ from tests.roundtrip.instances import (
     Unbuildable,
     Variant,
     first_error,
-    pattern_candidates,
     schema_registry,
 )
+from tests.roundtrip.scalars import pattern_candidates
 
 URI = "file:///api.json"
 

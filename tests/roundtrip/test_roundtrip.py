@@ -20,8 +20,9 @@ import pytest
 
 from tests.paths import SPECS
 from tests.roundtrip import runner
+from tests.roundtrip.checks import LOST_UNTYPED_EXTRA, Failure, compare
 from tests.roundtrip.instances import EXTRA_KEY, Variant
-from tests.roundtrip.runner import LOST_UNTYPED_EXTRA, Failure, compare, run_spec
+from tests.roundtrip.runner import run_spec
 
 HERE = Path(__file__).parent / "specs"
 REQUEST_EXTRA = "request " + LOST_UNTYPED_EXTRA
