@@ -447,6 +447,10 @@ class Builder:
                 del self._extras[mark:]
                 if name in required:
                     raise
+                continue
+            if name not in properties:
+                # Required but declared by no property: as extra a key as the one added below.
+                self._extras.append(((*path, name), "typed" if typed_extra else "untyped"))
         minimum = max((p.schema.get("minProperties", 0) for p in flat), default=0)
         wants_extra = self.variant is Variant.ALL and not shallow and EXTRA_KEY not in properties
         if extra_allowed and (wants_extra or len(result) < minimum):

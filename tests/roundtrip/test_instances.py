@@ -92,6 +92,16 @@ def test_the_builder_reports_where_it_added_extra_keys() -> None:
     assert built.extras == [(("inner", EXTRA_KEY), "typed"), ((EXTRA_KEY,), "untyped")]
 
 
+def test_a_required_key_no_property_declares_is_reported_as_extra() -> None:
+    registry = schema_registry(
+        {URI: {"type": "object", "required": ["tags"], "properties": {"tag": {}}}}
+    )
+    built = Builder(registry, variant=Variant.REQUIRED).build(URI + "#")
+
+    assert built.value == {"tags": "value"}
+    assert built.extras == [(("tags",), "untyped")]
+
+
 def test_all_of_merges_properties_and_required() -> None:
     defs = {
         "Named": {
