@@ -1,0 +1,146 @@
+"""Generated clients round-trip valid traffic: the shipped specs and specs written for one feature each.
+
+For every operation, every 2xx JSON response and every variant (required properties only; all
+properties plus an extra key where ``additionalProperties`` allows one; nulls wherever allowed), a
+response built from the schema and checked by ``jsonschema`` is served to the generated client,
+the method is called with valid arguments, and the call must return what it was served, key for
+key, after sending a request that fits the spec (see ``tests/roundtrip/runner.py``).
+
+:data:`FAILING` lists, per spec, each operation that fails today and the failure classes it fails
+with. It is exact: an operation that starts passing, or a new failure, fails the test until the
+table is updated.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.paths import SPECS
+from tests.roundtrip import runner
+from tests.roundtrip.checks import LOST_UNTYPED_EXTRA, Failure, compare
+from tests.roundtrip.instances import EXTRA_KEY, Variant
+from tests.roundtrip.runner import run_spec
+
+HERE = Path(__file__).parent / "specs"
+REQUEST_EXTRA = "request " + LOST_UNTYPED_EXTRA
+
+#: Operations that fail today, by spec: operationId -> the failure classes seen.
+#: Generated models ignore keys no property declares, so an object whose `additionalProperties` is
+#: absent (any key allowed) loses the extra key the all-properties variant adds.
+FAILING: dict[str, dict[str, set[str]]] = {
+    "alteryx": {"getJob": {LOST_UNTYPED_EXTRA}, "getJobMessages": {LOST_UNTYPED_EXTRA}},
+    "altostrat": {"getJobDetails": {LOST_UNTYPED_EXTRA}},
+    "anon": {"getJobById": {LOST_UNTYPED_EXTRA}},
+    "elasticpath": {"getJob": {LOST_UNTYPED_EXTRA}},
+    "sitehost": {"getJob": {LOST_UNTYPED_EXTRA}},
+    # A required readOnly property is not sent in requests (OpenAPI), but the request model
+    # requires it: no valid request body can be passed to the method.
+    "features": {"createAccount": {"request model rejects a valid body: missing"}},
+    "features30": {"getShape": {LOST_UNTYPED_EXTRA}, "createCircle": {REQUEST_EXTRA}},
+}
+
+SHIPPED = sorted(path for path in SPECS.glob("*.yaml"))
+WRITTEN = sorted(HERE.glob("*.yaml"))
+
+
+def failing(result: runner.SpecResult) -> dict[str, set[str]]:
+    return {
+        op.operation_id: {c.kind for c in op.failures()}
+        for op in result.operations
+        if op.failures()
+    }
+
+
+@pytest.mark.parametrize("spec", SHIPPED + WRITTEN, ids=lambda path: path.stem)
+def test_every_operation_round_trips_or_fails_as_listed(spec: Path, tmp_path: Path) -> None:
+    result = run_spec(spec, tmp_path)
+
+    assert not result.refused, result.summary()
+    assert result.operations, "no operation was tried"
+    assert result.unbuildable() == {}, result.summary()
+    assert failing(result) == FAILING.get(spec.stem, {}), result.summary()
+
+
+def test_each_operation_is_tried_with_every_variant_and_2xx_response(tmp_path: Path) -> None:
+    result = run_spec(HERE / "features.yaml", tmp_path)
+
+    tried = {op.operation_id: {(c.status, c.variant) for c in op.cases} for op in result.operations}
+    assert tried["getPet"] == {("200", variant) for variant in Variant}
+    assert tried["putCounters"] == {("201", variant) for variant in Variant}
+    # No response body: one call, which checks the request.
+    assert tried["deletePet"] == {("204", Variant.REQUIRED)}
+
+
+def test_a_client_that_drops_a_query_parameter_is_caught(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generated = runner.generate_client(HERE / "features.yaml", tmp_path)
+    operation = next(op for op in generated.api.operations if op.operation_id == "getPet")
+    client_module = generated.package.client
+    add = client_module._add
+    monkeypatch.setattr(
+        client_module,
+        "_add",
+        lambda pairs, name, value: None if name == "since" else add(pairs, name, value),
+    )
+    try:
+        result = runner.run_operation(generated, operation)
+    finally:
+        runner.forget(generated)
+
+    kinds = {case.variant: case.kind for case in result.cases}
+    assert kinds[Variant.ALL] == "request: query parameter missing"
+    assert kinds[Variant.REQUIRED] == ""  # the parameter is optional: not passed, not missed
+
+
+def test_a_client_whose_model_loses_a_field_is_caught(tmp_path: Path) -> None:
+    generated = runner.generate_client(HERE / "features.yaml", tmp_path)
+    operation = next(op for op in generated.api.operations if op.operation_id == "getReading")
+    original = generated.package.models.Reading.model_dump
+
+    def lossy(self: Any, **options: Any) -> Any:
+        dumped = original(self, **options)
+        dumped.pop("unit", None)
+        return dumped
+
+    generated.package.models.Reading.model_dump = lossy
+    try:
+        result = runner.run_operation(generated, operation)
+    finally:
+        generated.package.models.Reading.model_dump = original
+        runner.forget(generated)
+
+    assert {c.variant: c.kind for c in result.cases} == {
+        Variant.REQUIRED: "",
+        Variant.ALL: "fields lost: declared property",
+        Variant.NULLS: "fields lost: declared property",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sent", "back", "kind"),
+    [
+        ({"a": 1, "b": {"c": 2}}, {"a": 1, "b": {}}, "fields lost: declared property"),
+        ({"a": 1, EXTRA_KEY: 1}, {"a": 1}, LOST_UNTYPED_EXTRA),
+        ({"a": [1, 2]}, {"a": [1]}, "response: array came back changed"),
+        ({"a": None}, {"a": 0}, "response: null came back as a value"),
+        ({"a": 1}, {"a": 1, "z": None}, "response: fields added"),
+    ],
+)
+def test_comparison_names_what_was_lost(sent: Any, back: Any, kind: str) -> None:
+    extras = {(EXTRA_KEY,): "untyped"}
+
+    with pytest.raises(Failure) as failure:
+        compare(sent, back, extras)
+
+    assert failure.value.kind == kind
+
+
+def test_a_lost_declared_field_outweighs_a_lost_extra_key() -> None:
+    with pytest.raises(Failure) as failure:
+        compare({EXTRA_KEY: 1, "a": 1}, {}, {(EXTRA_KEY,): "untyped"})
+
+    assert failure.value.kind == "fields lost: declared property"
