@@ -138,6 +138,13 @@ class _Copier:
             kept = self.keyword(key, value)
             if kept is not None:
                 result[key] = kept
+        properties = result.get("properties")
+        if isinstance(result.get("required"), list) and isinstance(properties, dict):
+            # One model reads responses and writes requests: a readOnly property is required of
+            # responses only and a writeOnly one of requests only, so the model requires neither.
+            result["required"] = [
+                name for name in result["required"] if not _one_way(properties.get(name))
+            ]
         names = member_names(result.get("enum"))
         if names is not None:
             result["x-enum-varnames"] = names
@@ -214,6 +221,13 @@ def member_names(values: Any) -> list[str] | None:
         return None
     scope = Scope({"NAME", "VALUE"})  # Enum's own attributes
     return [scope.claim(constant(str(value))) for value in values]
+
+
+def _one_way(schema: Any) -> bool:
+    """Whether a property (an allowlisted copy) is readOnly or writeOnly."""
+    return isinstance(schema, dict) and (
+        schema.get("readOnly") is True or schema.get("writeOnly") is True
+    )
 
 
 def _is_object(schema: dict[str, Any]) -> bool:

@@ -39,9 +39,10 @@ from generator.generate.codegate import check_generated
 from generator.generate.ir import Api, Operation
 from generator.generate.pipeline import build_package, models_templates
 from generator.generate.render import environment, format_sources, render_package
-from generator.generate.schemas import documented_responses, json_body_schema
+from generator.generate.schemas import documented_responses
 from generator.spec import navigator
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.media import MediaKind, choose_media
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec, Target
 from generator.validate.outcome import validate_loaded
@@ -249,14 +250,16 @@ def run_operation(
     generated: Generated, operation: Operation, variants: tuple[Variant, ...] = tuple(Variant)
 ) -> OperationResult:
     spec = generated.spec
-    found = {op.operation_id: op for op in navigator.operations(spec)}[operation.operation_id]
+    found = {op.key: op for op in navigator.operations(spec)}[
+        (operation.http_method.lower(), operation.path)
+    ]
     result = OperationResult(
-        operation.operation_id, operation.method_name, f"{operation.http_method} {operation.path}"
+        found.name, operation.method_name, f"{operation.http_method} {operation.path}"
     )
     bodies: dict[str, tuple[str, str] | None] = {}
     for status, response in documented_responses(spec, found):
         if status.startswith("2"):
-            located = json_body_schema(response)
+            located = json_schema_of(response)
             bodies[status] = None if located is None else (located[0], _where(spec, located[1]))
     request = request_body_where(spec, found)
     for status, body in bodies.items():
@@ -271,8 +274,17 @@ def run_operation(
 
 def request_body_where(spec: LoadedSpec, found: Any) -> str | None:
     declared = navigator.request_body(spec, found.document, found.pointer)
-    located = None if declared is None else json_body_schema(declared)
+    located = None if declared is None else json_schema_of(declared)
     return None if located is None else _where(spec, located[1])
+
+
+def json_schema_of(at: Target) -> tuple[str, Target] | None:
+    """The media type and schema of the body at ``at`` when the client reads or sends it as JSON
+    (the media type it chooses), else None."""
+    chosen = choose_media(at)
+    if chosen is None or chosen.kind is not MediaKind.JSON or chosen.schema is None:
+        return None
+    return chosen.media_type, chosen.schema
 
 
 def _where(spec: LoadedSpec, target: Target) -> str:
