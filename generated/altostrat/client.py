@@ -5,13 +5,12 @@ altostrat.yaml. Do not edit: change the spec and run `specgen generate`.
 from __future__ import annotations
 
 import datetime
-import decimal
 import enum
 import uuid
 from collections.abc import Generator
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 import httpx
 import pydantic
@@ -29,10 +28,6 @@ _Model = TypeVar("_Model", bound=pydantic.BaseModel)
 _Parsed = TypeVar("_Parsed")
 _Pairs = list[tuple[str, str]]
 _JSON: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(Any)
-#: What separates the items of a list or object parameter that is not exploded.
-_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
-#: What a multipart part sends as text; anything else but an object is a file.
-_TEXT_PARTS = (str, int, float, decimal.Decimal, datetime.date, uuid.UUID, enum.Enum)
 
 
 class _Secret:
@@ -79,13 +74,6 @@ def _plain(value: object, mode: Literal["json", "python"] = "python") -> object:
     return value
 
 
-def _json_body(body: object) -> Any:
-    """A JSON body (a model, a root model's value, a list or dict of either) as JSON data."""
-    if body is None:
-        return None
-    return _JSON.dump_python(_plain(body, "json"), mode="json")
-
-
 def _wire(value: object) -> str:
     """A value as text on the wire: JSON's spelling of booleans, ISO 8601 dates, objects and lists
     as JSON text."""
@@ -100,52 +88,6 @@ def _wire(value: object) -> str:
     if isinstance(value, (dict, list, pydantic.BaseModel)):
         return _JSON.dump_json(_plain(value)).decode()
     return str(value)
-
-
-def _deep(name: str, value: object) -> _Pairs:
-    """deepObject pairs: ``name[key]=value``, nested objects and lists (by index) bracketed too."""
-    if isinstance(value, dict):
-        return [pair for key, item in value.items() for pair in _deep(f"{name}[{key}]", item)]
-    if isinstance(value, list):
-        pairs: _Pairs = []
-        index = 0
-        while index < len(value):
-            pairs.extend(_deep(f"{name}[{index}]", value[index]))
-            index += 1
-        return pairs
-    return [] if value is None else [(name, _wire(value))]
-
-
-def _add(
-    pairs: _Pairs, name: str, value: object, style: str = "form", explode: bool = True
-) -> None:
-    """Add a query parameter, cookie or form field in its OpenAPI style; None means not sent.
-
-    form (exploded: a list repeats the name, an object's members are pairs of their own; else
-    comma-separated), spaceDelimited, pipeDelimited, deepObject (``name[key]=value``), or json
-    (the value as JSON text).
-    """
-    value = _plain(value)
-    if value is None:
-        return
-    if style == "json":
-        pairs.append((name, _JSON.dump_json(value).decode()))
-    elif style == "deepObject":
-        pairs.extend(_deep(name, value))
-    elif isinstance(value, dict):
-        members = [(str(key), _wire(item)) for key, item in value.items() if item is not None]
-        if explode:
-            pairs.extend(members)
-        else:
-            flat = [text for member in members for text in member]
-            pairs.append((name, _DELIMITERS.get(style, ",").join(flat)))
-    elif isinstance(value, list):
-        if explode:
-            pairs.extend((name, _wire(item)) for item in value)
-        else:
-            pairs.append((name, _DELIMITERS.get(style, ",").join(_wire(item) for item in value)))
-    else:
-        pairs.append((name, _wire(value)))
 
 
 def _simple(value: object, explode: bool, encode: bool) -> list[str]:
@@ -165,19 +107,6 @@ def _simple(value: object, explode: bool, encode: bool) -> list[str]:
     return [text(value)]
 
 
-def _header(
-    headers: _Pairs, name: str, value: object, style: str = "simple", explode: bool = False
-) -> None:
-    """Add a header parameter (simple style: comma-separated; json: JSON text); None: not sent."""
-    value = _plain(value)
-    if value is None:
-        return
-    if style == "json":
-        headers.append((name, _JSON.dump_json(value).decode()))
-    else:
-        headers.append((name, ",".join(_simple(value, explode, encode=False))))
-
-
 def _path(value: object, style: str = "simple", explode: bool = False, name: str = "") -> str:
     """A path parameter in its style (simple, label, matrix, json), each value percent-encoded so
     that it stays in its path segment."""
@@ -195,49 +124,6 @@ def _path(value: object, style: str = "simple", explode: bool = False, name: str
             return "".join(";" + item for item in items)
         return "".join(f";{key}={item}" for item in items)
     return ",".join(items)
-
-
-def _fields(body: object, what: str) -> dict[str, object]:
-    """The properties of a form body (a model or a dict)."""
-    data = _plain(body)
-    if isinstance(data, dict):
-        return data
-    raise ValueError(f"a {what} body is an object (a model or a dict), not {type(body).__name__}")
-
-
-def _form_body(body: object, fields: dict[str, tuple[str, bool]]) -> bytes | None:
-    """A form body, urlencoded: each property written as its spec's ``encoding`` says (``fields``)
-    or, by default, in form style, exploded."""
-    if body is None:
-        return None
-    pairs: _Pairs = []
-    for key, value in _fields(body, "form").items():
-        _add(pairs, key, value, *fields.get(key, ("form", True)))
-    return urlencode(pairs).encode("ascii")
-
-
-def _multipart_body(body: object) -> list[tuple[str, Any]] | None:
-    """The parts of a multipart body, for httpx's ``files``: bytes and httpx file tuples
-    (``(filename, content[, content_type])``) and file objects as files, a list as one part per
-    item, objects as JSON, anything else as text."""
-    if body is None:
-        return None
-    parts: list[tuple[str, Any]] = []
-    for key, value in _fields(body, "multipart").items():
-        for item in value if isinstance(value, list) else [value]:
-            if item is None:
-                continue
-            if isinstance(item, dict):
-                parts.append((key, (None, _wire(item), "application/json")))
-            elif isinstance(item, _TEXT_PARTS):
-                parts.append((key, (None, _wire(item))))
-            else:
-                parts.append((key, item))
-    return parts
-
-
-def _text_body(body: str | None) -> bytes | None:
-    return None if body is None else body.encode("utf-8")
 
 
 def _parse(model: type[_Model], response: httpx.Response) -> _Model:
@@ -265,16 +151,6 @@ def _error(
         except pydantic.ValidationError:
             parsed = None
     return error(response, parsed, str(response.request.url))
-
-
-def _parse_json(response: httpx.Response) -> Any:
-    """A JSON body the spec gives no schema for, as plain data (None when empty)."""
-    if not response.content:
-        return None
-    try:
-        return _JSON.validate_json(response.content)
-    except pydantic.ValidationError as error:
-        raise ResponseValidationError(response, "JSON", error, str(response.request.url)) from None
 
 
 class Client:

@@ -5,14 +5,11 @@ sitehost.yaml. Do not edit: change the spec and run `specgen generate`.
 from __future__ import annotations
 
 import datetime
-import decimal
 import enum
 import logging
-import uuid
 from collections.abc import Generator
 from types import TracebackType
 from typing import Any, Literal, Self, TypeVar
-from urllib.parse import quote, urlencode
 
 import httpx
 import pydantic
@@ -37,8 +34,6 @@ _Pairs = list[tuple[str, str]]
 _JSON: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(Any)
 #: What separates the items of a list or object parameter that is not exploded.
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
-#: What a multipart part sends as text; anything else but an object is a file.
-_TEXT_PARTS = (str, int, float, decimal.Decimal, datetime.date, uuid.UUID, enum.Enum)
 
 
 class _Secret:
@@ -110,13 +105,6 @@ def _plain(value: object, mode: Literal["json", "python"] = "python") -> object:
     return value
 
 
-def _json_body(body: object) -> Any:
-    """A JSON body (a model, a root model's value, a list or dict of either) as JSON data."""
-    if body is None:
-        return None
-    return _JSON.dump_python(_plain(body, "json"), mode="json")
-
-
 def _wire(value: object) -> str:
     """A value as text on the wire: JSON's spelling of booleans, ISO 8601 dates, objects and lists
     as JSON text."""
@@ -179,98 +167,6 @@ def _add(
         pairs.append((name, _wire(value)))
 
 
-def _simple(value: object, explode: bool, encode: bool) -> list[str]:
-    """The items of a simple, label or matrix value: a list's items, an object's keys and values
-    (``key=value`` exploded), a scalar; each percent-encoded when ``encode``."""
-
-    def text(item: object) -> str:
-        return quote(_wire(item), safe="") if encode else _wire(item)
-
-    if isinstance(value, dict):
-        members = [(text(key), text(item)) for key, item in value.items() if item is not None]
-        if explode:
-            return [f"{key}={item}" for key, item in members]
-        return [part for member in members for part in member]
-    if isinstance(value, list):
-        return [text(item) for item in value]
-    return [text(value)]
-
-
-def _header(
-    headers: _Pairs, name: str, value: object, style: str = "simple", explode: bool = False
-) -> None:
-    """Add a header parameter (simple style: comma-separated; json: JSON text); None: not sent."""
-    value = _plain(value)
-    if value is None:
-        return
-    if style == "json":
-        headers.append((name, _JSON.dump_json(value).decode()))
-    else:
-        headers.append((name, ",".join(_simple(value, explode, encode=False))))
-
-
-def _path(value: object, style: str = "simple", explode: bool = False, name: str = "") -> str:
-    """A path parameter in its style (simple, label, matrix, json), each value percent-encoded so
-    that it stays in its path segment."""
-    value = _plain(value)
-    if style == "json":
-        return quote(_JSON.dump_json(value).decode(), safe="")
-    items = _simple(value, explode, encode=True)
-    if style == "label":
-        return "." + ("." if explode else ",").join(items)
-    if style == "matrix":
-        key = quote(name, safe="")
-        if not explode:
-            return f";{key}=" + ",".join(items)
-        if isinstance(value, dict):
-            return "".join(";" + item for item in items)
-        return "".join(f";{key}={item}" for item in items)
-    return ",".join(items)
-
-
-def _fields(body: object, what: str) -> dict[str, object]:
-    """The properties of a form body (a model or a dict)."""
-    data = _plain(body)
-    if isinstance(data, dict):
-        return data
-    raise ValueError(f"a {what} body is an object (a model or a dict), not {type(body).__name__}")
-
-
-def _form_body(body: object, fields: dict[str, tuple[str, bool]]) -> bytes | None:
-    """A form body, urlencoded: each property written as its spec's ``encoding`` says (``fields``)
-    or, by default, in form style, exploded."""
-    if body is None:
-        return None
-    pairs: _Pairs = []
-    for key, value in _fields(body, "form").items():
-        _add(pairs, key, value, *fields.get(key, ("form", True)))
-    return urlencode(pairs).encode("ascii")
-
-
-def _multipart_body(body: object) -> list[tuple[str, Any]] | None:
-    """The parts of a multipart body, for httpx's ``files``: bytes and httpx file tuples
-    (``(filename, content[, content_type])``) and file objects as files, a list as one part per
-    item, objects as JSON, anything else as text."""
-    if body is None:
-        return None
-    parts: list[tuple[str, Any]] = []
-    for key, value in _fields(body, "multipart").items():
-        for item in value if isinstance(value, list) else [value]:
-            if item is None:
-                continue
-            if isinstance(item, dict):
-                parts.append((key, (None, _wire(item), "application/json")))
-            elif isinstance(item, _TEXT_PARTS):
-                parts.append((key, (None, _wire(item))))
-            else:
-                parts.append((key, item))
-    return parts
-
-
-def _text_body(body: str | None) -> bytes | None:
-    return None if body is None else body.encode("utf-8")
-
-
 def _parse(model: type[_Model], response: httpx.Response) -> _Model:
     try:
         return model.model_validate_json(response.content)
@@ -296,18 +192,6 @@ def _error(
         except pydantic.ValidationError:
             parsed = None
     return error(response, parsed, _redact(response.request.url))
-
-
-def _parse_json(response: httpx.Response) -> Any:
-    """A JSON body the spec gives no schema for, as plain data (None when empty)."""
-    if not response.content:
-        return None
-    try:
-        return _JSON.validate_json(response.content)
-    except pydantic.ValidationError as error:
-        raise ResponseValidationError(
-            response, "JSON", error, _redact(response.request.url)
-        ) from None
 
 
 class Client:

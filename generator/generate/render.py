@@ -29,6 +29,7 @@ from generator.generate.ir import (
     Server,
     UrlPart,
 )
+from generator.generate.prune import prune_unused
 from generator.quoting import docstring, pystr
 from generator.resources import default_templates
 from generator.spec.navigator import status_codes
@@ -254,7 +255,8 @@ def render_package(api: Api, env: jinja2.Environment) -> dict[str, str]:
             files[name] = ""
             continue
         try:
-            files[name] = env.get_template(template).render(api=api)
+            text = env.get_template(template).render(api=api)
+            files[name] = prune_unused(text) if name.endswith(".py") else text
         except jinja2.TemplateError as exc:
             where = (
                 f"{exc.filename}:{exc.lineno}: "
