@@ -46,6 +46,8 @@ class ModelsModule:
 #: String formats whose fields stay ``str``. ``uri``: pydantic's URL type rewrites URLs (adds
 #: slashes, lower-cases hosts) and rejects relative references real APIs send. ``email``: pydantic's
 #: ``EmailStr`` needs the ``email-validator`` package, which nothing installs with a generated client.
+#: ``password``: pydantic's ``SecretStr`` dumps as ``**********``, so a request would send the stars
+#: instead of the value (and fail the spec's own pattern).
 #: The others would import a module generated code may not import (``ipaddress``, ``pathlib``, the
 #: ``python-ulid`` package's ``ulid``; see :mod:`generator.generate.codegate`). Conformance checks
 #: (``specgen check``) still check every format.
@@ -54,6 +56,7 @@ TEXT_FORMATS = (
     "uri-reference",
     "email",
     "idn-email",
+    "password",
     "ipv4",
     "ipv6",
     "ipv4-network",
