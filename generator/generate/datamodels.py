@@ -175,6 +175,8 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
             and schema["properties"]
             # With a union or allOf beside them, properties may be spread over other classes.
             and not {"allOf", "anyOf", "oneOf"} & set(schema)
+            # Properties of a schema whose type is not an object constrain nothing: no fields.
+            and _allows_object(schema)
         ):
             missing = set(schema["properties"]) - _wire_names(node, classes)
             if _bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
@@ -195,6 +197,11 @@ def _is_object(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     return "object" in kinds or "properties" in schema or "additionalProperties" in schema
+
+
+def _allows_object(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind is None or kind == "object" or (isinstance(kind, list) and "object" in kind)
 
 
 def _bases(node: ast.ClassDef) -> set[str]:

@@ -266,12 +266,20 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
                 name={"type": "string", "minItems": 2, "minimum": 3, "maxProperties": 0},
                 count={"type": "integer", "minLength": 5, "pattern": "^x$", "uniqueItems": True},
                 flags={"type": "object", "maxItems": 0, "multipleOf": 7, "maxLength": 0},
+                code=ref("TextWithProperties"),
+                size={"type": "integer", "properties": {"b": STRING}, "required": ["b"]},
             ),
+            "TextWithProperties": {
+                "type": "string",
+                "properties": {"a": STRING},
+                "required": ["a"],
+            },
         },
         "Qna",
         [
             {"questions": []},
             {"questions": ["a", "b", "c"], "name": "n", "count": 1, "flags": {"a": 1}},
+            {"questions": ["a"], "code": "text", "size": 3},
         ],
     ),
     "format password keeps its value": (
