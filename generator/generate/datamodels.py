@@ -46,6 +46,8 @@ class ModelsModule:
 #: String formats whose fields stay ``str``. ``uri``: pydantic's URL type rewrites URLs (adds
 #: slashes, lower-cases hosts) and rejects relative references real APIs send. ``email``: pydantic's
 #: ``EmailStr`` needs the ``email-validator`` package, which nothing installs with a generated client.
+#: ``password``: pydantic's ``SecretStr`` dumps as ``**********``, so a request would send the stars
+#: instead of the value (and fail the spec's own pattern).
 #: The others would import a module generated code may not import (``ipaddress``, ``pathlib``, the
 #: ``python-ulid`` package's ``ulid``; see :mod:`generator.generate.codegate`). Conformance checks
 #: (``specgen check``) still check every format.
@@ -54,6 +56,7 @@ TEXT_FORMATS = (
     "uri-reference",
     "email",
     "idn-email",
+    "password",
     "ipv4",
     "ipv6",
     "ipv4-network",
@@ -172,6 +175,8 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
             and schema["properties"]
             # With a union or allOf beside them, properties may be spread over other classes.
             and not {"allOf", "anyOf", "oneOf"} & set(schema)
+            # Properties of a schema whose type is not an object constrain nothing: no fields.
+            and _allows_object(schema)
         ):
             missing = set(schema["properties"]) - _wire_names(node, classes)
             if _bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
@@ -192,6 +197,11 @@ def _is_object(schema: dict[str, Any]) -> bool:
     kind = schema.get("type")
     kinds = kind if isinstance(kind, list) else [kind]
     return "object" in kinds or "properties" in schema or "additionalProperties" in schema
+
+
+def _allows_object(schema: dict[str, Any]) -> bool:
+    kind = schema.get("type")
+    return kind is None or kind == "object" or (isinstance(kind, list) and "object" in kind)
 
 
 def _bases(node: ast.ClassDef) -> set[str]:

@@ -28,7 +28,6 @@ RETYPED: dict[str, frozenset[str]] = {
         {
             "byte",
             "binary",
-            "password",
             "date",
             "date-time",
             "date-time-local",

@@ -11,6 +11,11 @@ a spec. So it never sees the raw schema:
   tokens, and property names Python would merge (NFKC normalisation: ``ﬁle`` is ``file``) get an
   ASCII field name of their own. Defaults a field could not hold as written are left out
   (:mod:`generator.generate.defaults`).
+- the copy says what JSON Schema means, where datamodel-code-generator would read more into it: an
+  ``allOf`` part that only annotates (``[{$ref: X}, {description: ...}]``) is folded into the
+  schema holding it, keywords of another type than the schema's (``minLength`` on an array) are
+  left out, and ``deprecated`` is kept on properties only (on a root model pydantic cannot build
+  the class).
 - a ``discriminator`` is left out: datamodel-code-generator would make the tag a required ``Literal``
   of every branch; :mod:`generator.generate.discriminators` adds it back as a hint instead. An object
   without ``additionalProperties`` gets ``true``, which JSON Schema means by its absence: its model
@@ -76,6 +81,32 @@ SCHEMA_KEYWORDS = frozenset(
     }
 )
 _TYPES = frozenset({"string", "integer", "number", "boolean", "array", "object", "null"})
+#: Keywords that say something of the value without constraining it: an ``allOf`` part made only
+#: of these adds no type, and is folded into the schema that holds it.
+ANNOTATIONS = frozenset(
+    {"description", "default", "examples", "example", "deprecated", "readOnly", "writeOnly"}
+)
+#: Keywords that constrain (or shape) only values of some JSON types, by those types. JSON Schema
+#: ignores them on a value of another type, so where a schema's ``type`` excludes all of their
+#: types they say nothing (a ``minLength`` written on an array does not count its items).
+_APPLIES_TO: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("minLength", "maxLength", "pattern"), frozenset({"string"})),
+    **dict.fromkeys(tuple(_NUMBERS), frozenset({"integer", "number"})),
+    **dict.fromkeys(
+        ("minItems", "maxItems", "uniqueItems", "items", "prefixItems"), frozenset({"array"})
+    ),
+    **dict.fromkeys(
+        (
+            "minProperties",
+            "maxProperties",
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "required",
+        ),
+        frozenset({"object"}),
+    ),
+}
 
 
 @dataclass
@@ -126,7 +157,8 @@ class _Copier:
         self.texts[token] = value
         return token
 
-    def schema(self, node: Any) -> Any:
+    def schema(self, node: Any, is_property: bool = False) -> Any:
+        """The allowlisted copy of ``node``; ``is_property``: it is the value of a property."""
         if isinstance(node, bool):
             return node
         if not isinstance(node, dict):
@@ -138,6 +170,13 @@ class _Copier:
             kept = self.keyword(key, value)
             if kept is not None:
                 result[key] = kept
+        _fold_annotations(result)
+        _drop_inapplicable(result)
+        if not is_property:
+            # Only a field can be deprecated: on a class (a component, array items, a lifted
+            # value) datamodel-code-generator marks its `root` deprecated, and pydantic then
+            # fails to build it (AttributeError: root).
+            result.pop("deprecated", None)
         properties = result.get("properties")
         if isinstance(result.get("required"), list) and isinstance(properties, dict):
             # One model reads responses and writes requests: a readOnly property is required of
@@ -170,7 +209,10 @@ class _Copier:
         if key in _SCHEMA_MAPS:
             if not isinstance(value, dict):
                 return None
-            return {self.property_name(name): self.schema(item) for name, item in value.items()}
+            return {
+                self.property_name(name): self.schema(item, is_property=key == "properties")
+                for name, item in value.items()
+            }
         if key in _COUNTS:
             return value if isinstance(value, int) and not isinstance(value, bool) else None
         if key in _NUMBERS:
@@ -221,6 +263,56 @@ def member_names(values: Any) -> list[str] | None:
         return None
     scope = Scope({"NAME", "VALUE"})  # Enum's own attributes
     return [scope.claim(constant(str(value))) for value in values]
+
+
+def annotates_only(part: Any) -> bool:
+    """Whether the schema ``part`` only annotates: none of its keywords model generation is shown
+    constrains or shapes a value (``{"description": ...}``, ``{"deprecated": true}``)."""
+    return isinstance(part, dict) and all(
+        key in ANNOTATIONS or key not in SCHEMA_KEYWORDS for key in part
+    )
+
+
+def _fold_annotations(schema: dict[str, Any]) -> None:
+    """Fold, in place, the ``allOf`` parts of ``schema`` (an allowlisted copy) that only annotate
+    into ``schema`` itself.
+
+    AWS's specs write a described property as ``allOf: [{$ref: X}, {description: ...}]``.
+    datamodel-code-generator reads any ``allOf`` of two parts as a new model inheriting from the
+    first: a map or a scalar referenced so became a model without fields, which dropped the map's
+    entries. Without the annotating part it is the referenced type with a description.
+    """
+    parts = schema.get("allOf")
+    if not isinstance(parts, list):
+        return
+    kept = [part for part in parts if not annotates_only(part)]
+    if len(kept) == len(parts):
+        return
+    for part in parts:
+        if not annotates_only(part):
+            continue
+        for key, value in part.items():
+            if key in ("deprecated", "readOnly", "writeOnly"):
+                if value is True:
+                    schema[key] = True
+            else:
+                schema.setdefault(key, value)
+    if kept:
+        schema["allOf"] = kept
+    else:
+        del schema["allOf"]
+
+
+def _drop_inapplicable(schema: dict[str, Any]) -> None:
+    """Remove, in place, the keywords of ``schema`` (an allowlisted copy) that constrain only
+    values of types its ``type`` excludes: JSON Schema ignores them, so the model must too."""
+    kind = schema.get("type")
+    kinds = {kind} if isinstance(kind, str) else set(kind) if isinstance(kind, list) else None
+    if not kinds:
+        return
+    for key in [key for key in schema if key in _APPLIES_TO]:
+        if not kinds & _APPLIES_TO[key]:
+            del schema[key]
 
 
 def _one_way(schema: Any) -> bool:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema, Source
+from generator.generate.model_input import annotates_only
 from generator.generate.naming import ClassNames, class_name, nested_class_name
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
@@ -290,9 +291,10 @@ _COMPONENTS = "#/components/schemas/"
 def makes_class(node: Any, is_property: bool) -> bool:
     """Whether datamodel-code-generator makes a class of the inline schema ``node``.
 
-    An object with properties, an enum and an ``allOf`` of more than a reference do anywhere; a
-    constrained value (``maxLength``, ``minimum``...) does as array items, map values or a union
-    branch (a property's constraints become ``Field`` arguments instead).
+    An object with properties, an enum and an ``allOf`` of more than a reference (besides parts
+    that only annotate) do anywhere; a constrained value (``maxLength``, ``minimum``...) does as
+    array items, map values or a union branch (a property's constraints become ``Field``
+    arguments instead).
     """
     if not isinstance(node, dict) or "$ref" in node:
         return False
@@ -303,9 +305,12 @@ def makes_class(node: Any, is_property: bool) -> bool:
     ]:
         return True
     parts = node.get("allOf")
-    if isinstance(parts, list) and parts:
+    if isinstance(parts, list):
+        # A part that only annotates (`{description: ...}` beside a `$ref`) adds no type: model
+        # generation folds it into the schema holding it (see generator/generate/model_input.py).
+        parts = [part for part in parts if not annotates_only(part)]
         only_ref = len(parts) == 1 and isinstance(parts[0], dict) and "$ref" in parts[0]
-        if not only_ref:
+        if parts and not only_ref:
             return True
     if is_property or "anyOf" in node or "oneOf" in node:
         return False

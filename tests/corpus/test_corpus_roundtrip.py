@@ -21,32 +21,13 @@ from tests.roundtrip.runner import run_spec
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 
-REQUEST_EXTRA = "request " + LOST_UNTYPED_EXTRA
-TYPED_EXTRA = "fields lost: extra key (typed additionalProperties)"
-REQUEST_TYPED_EXTRA = "request " + TYPED_EXTRA
-
 #: Specs of the subset specgen refuses to generate (their validation errors are
 #: tests/corpus' business): no client, nothing to round-trip.
-REFUSED = frozenset({"1forge.com.json"})
+REFUSED: frozenset[str] = frozenset()
 
-#: Per spec: failure class -> operations failing with it today. Generated models drop keys no
-#: property declares (REQUEST_EXTRA, LOST_UNTYPED_EXTRA); a map property lifted to a class of its
-#: own loses its entries (TYPED_EXTRA); `format: password` is sent as `**********` (pydantic's
-#: SecretStr), which the pattern of AWS tag values rejects; a deprecated property lifted to a root
-#: model raises AttributeError ('root') in pydantic.
+#: Per spec: failure class -> operations failing with it today. Every sample spec of the subset
+#: round-trips whole.
 FAILURES: dict[str, dict[str, int]] = {
-    "amadeus.com/amadeus-trip-purpose-prediction.json": {LOST_UNTYPED_EXTRA: 1},
-    "amazonaws.com/arc-zonal-shift.json": {LOST_UNTYPED_EXTRA: 3, REQUEST_EXTRA: 2, TYPED_EXTRA: 1},
-    "amazonaws.com/cloudhsmv2.json": {REQUEST_EXTRA: 10, TYPED_EXTRA: 3, REQUEST_TYPED_EXTRA: 2},
-    "amazonaws.com/connectcampaigns.json": {REQUEST_EXTRA: 5, LOST_UNTYPED_EXTRA: 5},
-    "amazonaws.com/ecr-public.json": {REQUEST_EXTRA: 23},
-    "amazonaws.com/forecast.json": {
-        "request body rejected by jsonschema: pattern": 16,
-        TYPED_EXTRA: 3,
-        REQUEST_EXTRA: 27,
-        "call raised AttributeError": 1,
-    },
-    "amazonaws.com/iot-roborunner.json": {REQUEST_EXTRA: 12, LOST_UNTYPED_EXTRA: 8},
     # `created` and other filters are `anyOf: [object, integer]`: the method's parameter is typed
     # `str`, so no valid value can be passed.
     "stripe.com.json": {

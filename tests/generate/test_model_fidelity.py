@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import pydantic
 import pytest
 
 from generator.generate.naming import class_name
@@ -219,6 +220,137 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
             {"mixed": True},
             {"mixed": None},
             {"ints": 3},
+        ],
+    ),
+    "a described reference: allOf of a $ref and a part that only annotates (AWS)": (
+        {
+            "Strings": {"type": "array", "items": STRING},
+            "SubnetMap": {"type": "object", "additionalProperties": STRING},
+            "FilterMap": {"type": "object", "additionalProperties": ref("Strings")},
+            "Count": INTEGER,
+            "Cluster": obj(
+                subnets={"allOf": [ref("SubnetMap"), {"description": "Subnet by zone."}]},
+                filters={"allOf": [ref("FilterMap"), {"description": "Filters by name."}]},
+                count={"allOf": [ref("Count"), {"description": "How many.", "example": 3}]},
+                owner={"allOf": [{"description": "Nothing but a description."}]},
+            ),
+        },
+        "Cluster",
+        [
+            {"subnets": {"us-east-1a": "subnet-1", "us-east-1b": "subnet-2"}, "count": 2},
+            {"filters": {"state": ["active", "degraded"], "none": []}},
+            {"subnets": {}, "owner": {"any": ["thing"]}},
+        ],
+    ),
+    "deprecated properties, items and components": (
+        {
+            "Ratio": {"type": "number"},
+            "OldCode": {"type": "string", "deprecated": True},
+            "Metrics": obj(
+                rmse={"allOf": [ref("Ratio"), {"deprecated": True, "description": "Use errors."}]},
+                plain={"type": "number", "deprecated": True},
+                code=ref("OldCode"),
+                names={"type": "array", "items": {**STRING, "maxLength": 5, "deprecated": True}},
+                level={"type": "string", "enum": ["low", "high"], "deprecated": True},
+            ),
+        },
+        "Metrics",
+        [{"rmse": 0.5, "plain": 1, "code": "x", "names": ["ab"], "level": "low"}],
+    ),
+    "keywords of another type than the schema's are ignored": (
+        {
+            "Qna": obj(
+                ["questions"],
+                # QnAMaker writes a string's length limits on a list of strings.
+                questions={"type": "array", "items": STRING, "minLength": 1, "maxLength": 2},
+                name={"type": "string", "minItems": 2, "minimum": 3, "maxProperties": 0},
+                count={"type": "integer", "minLength": 5, "pattern": "^x$", "uniqueItems": True},
+                flags={"type": "object", "maxItems": 0, "multipleOf": 7, "maxLength": 0},
+                code=ref("TextWithProperties"),
+                size={"type": "integer", "properties": {"b": STRING}, "required": ["b"]},
+            ),
+            "TextWithProperties": {
+                "type": "string",
+                "properties": {"a": STRING},
+                "required": ["a"],
+            },
+        },
+        "Qna",
+        [
+            {"questions": []},
+            {"questions": ["a", "b", "c"], "name": "n", "count": 1, "flags": {"a": 1}},
+            {"questions": ["a"], "code": "text", "size": 3},
+        ],
+    ),
+    "format password keeps its value": (
+        {"Tag": obj(["Value"], Value={"type": "string", "format": "password", "pattern": "^a"})},
+        "Tag",
+        [{"Value": "abc"}],
+    ),
+    "a discriminator on a base that subtypes extend by allOf, its tag a base enum (Azure)": (
+        {
+            "RuleCondition": {
+                "type": "object",
+                "discriminator": {"propertyName": "ruleConditionType"},
+                "properties": {
+                    "name": STRING,
+                    "ruleConditionType": {
+                        "type": "string",
+                        "enum": ["ApplicationRuleCondition", "NetworkRuleCondition"],
+                    },
+                },
+                "required": ["ruleConditionType"],
+            },
+            "NetworkRuleCondition": {
+                "allOf": [ref("RuleCondition")],
+                "properties": {"ports": {"type": "array", "items": STRING}},
+            },
+            "ApplicationRuleCondition": {
+                "allOf": [ref("RuleCondition")],
+                "properties": {"fqdns": {"type": "array", "items": STRING}},
+            },
+            "RuleCollection": obj(
+                conditions={"type": "array", "items": ref("RuleCondition")},
+                network=ref("NetworkRuleCondition"),
+                application=ref("ApplicationRuleCondition"),
+            ),
+        },
+        "RuleCollection",
+        [
+            {"network": {"ruleConditionType": "NetworkRuleCondition", "ports": ["80"]}},
+            {"application": {"ruleConditionType": "ApplicationRuleCondition", "name": "a"}},
+            {
+                "conditions": [
+                    {"ruleConditionType": "NetworkRuleCondition", "ports": ["1"]},
+                    {"ruleConditionType": "ApplicationRuleCondition", "fqdns": ["a.b"]},
+                ]
+            },
+        ],
+    ),
+    "a discriminator whose property the schema does not list (Azure storagecache)": (
+        {
+            "StorageTarget": {
+                "type": "object",
+                "discriminator": {"propertyName": "targetType"},
+                "properties": {
+                    "name": STRING,
+                    "properties": obj(
+                        targetType={"type": "string", "enum": ["nfs3", "clfs"]},
+                        nfs3=obj(target=STRING),
+                    ),
+                },
+            },
+            "StorageTargets": {"type": "array", "items": ref("StorageTarget")},
+        },
+        "StorageTargets",
+        [
+            [
+                {"targetType": "StorageTarget", "name": "t"},
+                {
+                    "targetType": "nfs3",
+                    "properties": {"targetType": "nfs3", "nfs3": {"target": "h"}},
+                },
+            ]
         ],
     ),
     "readOnly and writeOnly properties": (
@@ -445,3 +577,15 @@ def test_the_models_pass_ruff_and_mypy_strict(
     assert ruff.returncode == 0, ruff.stdout + ruff.stderr
     result = mypy_strict(package)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("dialect", ["3.0.3", "3.1.0"])
+def test_a_map_behind_a_described_reference_is_a_map_of_typed_values(
+    generated: Callable[[str], Any], dialect: str
+) -> None:
+    models = generated(dialect).models
+    cluster = models.Cluster.model_validate({"subnets": {"a": "s"}, "filters": {"k": ["x"]}})
+    assert cluster.subnets.root == {"a": "s"}
+    assert cluster.filters.root["k"].root == ["x"]
+    with pytest.raises(pydantic.ValidationError):
+        models.Cluster.model_validate({"subnets": {"a": {"not": "text"}}})
