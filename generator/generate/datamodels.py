@@ -21,6 +21,7 @@ from generator.generate.ir import NamedSchema
 from generator.generate.model_input import prepare, restore_text
 from generator.generate.naming import class_name
 from generator.generate.patterns import bound_patterns
+from generator.generate.source_edits import class_bases
 
 
 @dataclass(frozen=True)
@@ -166,9 +167,9 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
             problem = "is missing from the models module"
         elif isinstance(schema.get("enum"), list) and schema["enum"]:
             # A nullable enum is a root model of the enum or None.
-            if not _bases(node) & {"Enum", "StrEnum", "IntEnum", "RootModel"}:
+            if not class_bases(node) & {"Enum", "StrEnum", "IntEnum", "RootModel"}:
                 problem = "should be an enum"
-        elif _is_object(schema) and _bases(node) & {"Enum", "StrEnum", "IntEnum"}:
+        elif _is_object(schema) and class_bases(node) & {"Enum", "StrEnum", "IntEnum"}:
             problem = "should be a model, not an enum"
         elif (
             isinstance(schema.get("properties"), dict)
@@ -179,7 +180,7 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
             and _allows_object(schema)
         ):
             missing = set(schema["properties"]) - _wire_names(node, classes)
-            if _bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
+            if class_bases(node) & {"RootModel", "Enum", "StrEnum", "IntEnum"}:
                 problem = "should be a model with fields"
             elif missing:
                 problem = f"lacks the properties {', '.join(sorted(missing))}"
@@ -204,20 +205,10 @@ def _allows_object(schema: dict[str, Any]) -> bool:
     return kind is None or kind == "object" or (isinstance(kind, list) and "object" in kind)
 
 
-def _bases(node: ast.ClassDef) -> set[str]:
-    names = set()
-    for base in node.bases:
-        if isinstance(base, ast.Subscript):
-            base = base.value
-        if isinstance(base, ast.Name):
-            names.add(base.id)
-    return names
-
-
 def _wire_names(node: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> set[str]:
     """The JSON names of a model's fields (an alias, else the field's name), its bases' included."""
     names: set[str] = set()
-    for base in _bases(node):
+    for base in class_bases(node):
         if base in classes and classes[base] is not node:
             names |= _wire_names(classes[base], classes)
     for statement in node.body:
@@ -264,7 +255,7 @@ def enum_classes(source: str) -> frozenset[str]:
     return frozenset(
         node.name
         for node in ast.parse(source).body
-        if isinstance(node, ast.ClassDef) and _bases(node) & {"StrEnum", "IntEnum"}
+        if isinstance(node, ast.ClassDef) and class_bases(node) & {"StrEnum", "IntEnum"}
     )
 
 

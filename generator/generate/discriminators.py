@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema
+from generator.generate.source_edits import class_bases, replace_statements
 from generator.spec import pointer as jp
 
 REF_PREFIX = "#/components/schemas/"
@@ -128,9 +129,9 @@ def prefer_tagged_branches(source: str, schemas: tuple[NamedSchema, ...]) -> tup
         return source, False
     tree = ast.parse(source)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    models = {name for name, node in classes.items() if not _bases(node) & _ENUM_BASES}
+    models = {name for name, node in classes.items() if not class_bases(node) & _ENUM_BASES}
     lines = source.split("\n")
-    edits: list[tuple[int, int, str]] = []
+    marked: list[tuple[ast.stmt, ast.AST]] = []
     for class_name, wanted in found.items():
         if class_name not in classes:
             continue
@@ -142,28 +143,10 @@ def prefer_tagged_branches(source: str, schemas: tuple[NamedSchema, ...]) -> tup
             name = _wire_name(statement)
             marker = _Mark([u for u in wanted if (u.property or "root") == name], models)
             statement.annotation = marker.visit(statement.annotation)
-            if marker.marked and statement.end_lineno is not None:
-                indent = " " * statement.col_offset
-                edits.append(
-                    (
-                        statement.lineno - 1,
-                        statement.end_lineno - 1,
-                        indent + ast.unparse(statement),
-                    )
-                )
-    for first, last, replacement in sorted(edits, reverse=True):
-        lines[first : last + 1] = [replacement]
-    return "\n".join(lines), bool(edits)
-
-
-def _bases(node: ast.ClassDef) -> set[str]:
-    names = set()
-    for base in node.bases:
-        if isinstance(base, ast.Subscript):
-            base = base.value
-        if isinstance(base, ast.Name):
-            names.add(base.id)
-    return names
+            if marker.marked:
+                marked.append((statement, statement))
+    changed = replace_statements(lines, marked) > 0
+    return "\n".join(lines), changed
 
 
 def _wire_name(statement: ast.AnnAssign) -> str:

@@ -21,6 +21,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
+from generator.generate.source_edits import replace_statements
 from generator.spec.validators import python_problem
 
 #: What a models module needs when it bounds patterns; specgen's models template writes it.
@@ -52,23 +53,15 @@ def bound_patterns(source: str) -> Bounded:
     """``source`` with every pattern the Rust engine cannot run checked by the bounded helper."""
     tree = ast.parse(source)
     lines = source.split("\n")
-    edits: list[tuple[int, int, str]] = []  # (first line, last line, replacement), 0-based
+    replacements: list[tuple[ast.stmt, ast.AST]] = []
     needs_helper = False
     for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
         for statement in cls.body:
             rewritten, bounded = _rewrite(statement)
             needs_helper = needs_helper or bounded
-            if rewritten is not None and statement.end_lineno is not None:
-                indent = " " * statement.col_offset
-                edits.append(
-                    (
-                        statement.lineno - 1,
-                        statement.end_lineno - 1,
-                        indent + ast.unparse(rewritten),
-                    )
-                )
-    for first, last, replacement in sorted(edits, reverse=True):
-        lines[first : last + 1] = [replacement]
+            if rewritten is not None:
+                replacements.append((statement, rewritten))
+    replace_statements(lines, replacements)
     imports_end = max(
         (n.end_lineno or 0 for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))),
         default=0,
