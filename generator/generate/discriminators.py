@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema
-from generator.generate.source_edits import class_bases, replace_statements
+from generator.generate.source_edits import class_bases, field_text, replace_statements
 from generator.spec import pointer as jp
 
 REF_PREFIX = "#/components/schemas/"
@@ -153,19 +153,9 @@ def _wire_name(statement: ast.AnnAssign) -> str:
     """The JSON name of a field: its alias, else its name."""
     assert isinstance(statement.target, ast.Name)
     for part in ast.walk(statement.annotation):
-        if (
-            isinstance(part, ast.Call)
-            and isinstance(part.func, ast.Name)
-            and part.func.id == "Field"
-        ):
-            for keyword in part.keywords:
-                value = keyword.value
-                if (
-                    keyword.arg == "alias"
-                    and isinstance(value, ast.Constant)
-                    and isinstance(value.value, str)
-                ):
-                    return value.value
+        alias = field_text(part, "alias")
+        if alias is not None and isinstance(alias.value, ast.Constant):
+            return str(alias.value.value)
     return statement.target.id
 
 

@@ -21,7 +21,7 @@ import ast
 import functools
 from dataclasses import dataclass
 
-from generator.generate.source_edits import replace_statements
+from generator.generate.source_edits import field_text, replace_statements
 from generator.spec.validators import python_problem
 
 #: What a models module needs when it bounds patterns; specgen's models template writes it.
@@ -138,8 +138,14 @@ class _Patterns(ast.NodeTransformer):
 
 def _take_pattern(node: ast.expr) -> str | None:
     """Remove a backtracking ``pattern=`` from a ``Field(...)`` call and return it."""
-    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+    keyword = field_text(node, "pattern")
+    if not (isinstance(node, ast.Call) and keyword and isinstance(keyword.value, ast.Constant)):
         return None
+    pattern = str(keyword.value.value)
+    if linear(pattern):
+        return None
+    node.keywords.remove(keyword)
+    return pattern
     if node.func.id != "Field":
         return None
     for keyword in node.keywords:

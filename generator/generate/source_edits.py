@@ -34,3 +34,20 @@ def replace_statements(lines: list[str], replacements: Iterable[tuple[ast.stmt, 
     for first, last, replacement in sorted(edits, reverse=True):
         lines[first : last + 1] = [replacement]
     return len(edits)
+
+
+def field_text(node: ast.AST, argument: str) -> ast.keyword | None:
+    """The keyword ``argument`` of a ``Field(...)`` call when its value is a string constant."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+        return None
+    if node.func.id != "Field":
+        return None
+    for keyword in node.keywords:
+        value = keyword.value
+        if (
+            keyword.arg == argument
+            and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)
+        ):
+            return keyword
+    return None
