@@ -332,15 +332,13 @@ def _unquoted(value: Any) -> Any:
 
 def _path_values(template: str, path: str) -> dict[str, str] | None:
     """The raw (still percent-encoded) text of each path parameter, or None: no match."""
-    names: list[str] = []
-
-    def group(match: re.Match[str]) -> str:
-        names.append(match.group(1))
-        return "([^/]*)"
-
     # A template's `?query` or `#fragment` (AWS writes `/#X-Amz-Target=...`) is not path.
     template = re.split(r"[?#]", template, maxsplit=1)[0]
-    pattern = re.sub(r"\\\{([^{}]+)\\\}", group, re.escape(template))
+    pieces = re.split(r"\{([^{}]+)\}", template)
+    names = pieces[1::2]
+    pattern = "".join(
+        re.escape(piece) if i % 2 == 0 else "([^/]*)" for i, piece in enumerate(pieces)
+    )
     base = "/" + BASE_URL.split("/", 3)[3]
     matched = re.fullmatch(re.escape(base) + pattern, path)
     if matched is None:

@@ -52,10 +52,20 @@ def _members(texts: list[str], like: dict[str, Any]) -> dict[str, Any]:
     return {key: scalar(text, like.get(key, "")) for key, text in pairs}
 
 
+def unspelled(like: Any) -> bool:
+    """Whether ``like`` writes nothing in a form: null, or an object or array of such only."""
+    if isinstance(like, dict):
+        return all(unspelled(item) for item in like.values())
+    if isinstance(like, list):
+        return all(unspelled(item) for item in like)
+    return like is None
+
+
 def _with_nulls(read: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """``read`` with the members of ``like`` that write nothing put back as they were passed."""
     for key, item in like.items():
-        if item is None and key not in read:
-            read[key] = None
+        if key not in read and unspelled(item):
+            read[key] = item
     return read
 
 
@@ -89,7 +99,8 @@ def read_styled(
     if (
         style in ("deepObject", "form")
         and explode
-        and like in ({}, [])
+        and isinstance(like, (dict, list))
+        and unspelled(like)
         and not any(key == name or key.startswith(name + "[") for key, _ in pairs)
     ):
         return like
@@ -127,6 +138,8 @@ def _deep(pairs: list[tuple[str, str]], name: str, like: Any) -> Any:
         else:
             node[tokens[-1]] = value
     if not found:
+        if unspelled(like):
+            return like
         raise KeyError(name)
     return _typed(tree, like)
 
