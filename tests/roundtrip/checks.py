@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 import httpx
 import pydantic
+import pydantic_core
 
 from generator.generate.ir import MediaKind, Operation, ParamLocation
 from generator.spec import navigator
@@ -55,14 +56,26 @@ class Call:
 
 
 def dump(value: Any) -> Any:
-    """What a returned value is as JSON: models dumped by alias, unset fields left out."""
+    """What a returned value is as JSON: models dumped by alias, unset fields left out, secrets
+    (``format: password`` is a ``SecretStr``) as the value they hold: a caller reads it with
+    ``get_secret_value()``, so a response's secret is kept, only masked in dumps."""
     if isinstance(value, pydantic.BaseModel):
-        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return _revealed(value.model_dump(mode="python", by_alias=True, exclude_unset=True))
     if isinstance(value, (list, tuple)):
         return [dump(item) for item in value]
     if isinstance(value, dict):
         return {key: dump(item) for key, item in value.items()}
     return pydantic.TypeAdapter(Any).dump_python(value, mode="json")
+
+
+def _revealed(value: Any) -> Any:
+    if isinstance(value, (pydantic.SecretStr, pydantic.SecretBytes)):
+        return value.get_secret_value()
+    if isinstance(value, dict):
+        return {key: _revealed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_revealed(item) for item in value]
+    return pydantic_core.to_jsonable_python(value)
 
 
 def compare(

@@ -16,11 +16,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pydantic
 import pytest
 
 from tests.paths import SPECS
 from tests.roundtrip import runner
-from tests.roundtrip.checks import LOST_UNTYPED_EXTRA, Failure, compare
+from tests.roundtrip.checks import LOST_UNTYPED_EXTRA, Failure, compare, dump
 from tests.roundtrip.instances import EXTRA_KEY, Variant
 from tests.roundtrip.runner import run_spec
 
@@ -198,3 +199,11 @@ def test_a_lost_declared_field_outweighs_a_lost_extra_key() -> None:
         compare({EXTRA_KEY: 1, "a": 1}, {}, {(EXTRA_KEY,): "untyped"})
 
     assert failure.value.kind == "fields lost: declared property"
+
+
+def test_a_secret_a_model_holds_is_compared_as_its_value() -> None:
+    class Login(pydantic.BaseModel):
+        password: pydantic.SecretStr
+
+    # The model keeps the value (`get_secret_value()`); only its dumps mask it.
+    assert dump(Login(password=pydantic.SecretStr("hunter2"))) == {"password": "hunter2"}
