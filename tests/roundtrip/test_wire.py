@@ -51,3 +51,9 @@ def test_a_form_reads_back_as_an_object_with_its_texts_typed_as_passed() -> None
 
 def test_a_text_that_does_not_read_as_the_type_passed_stays_text() -> None:
     assert read_form(b"n=**********", {"n": 2}, {}) == {"n": "**********"}
+
+
+def test_an_exploded_object_and_a_property_may_write_the_same_name() -> None:
+    passed = {"tags": {"env": "a"}, "env": "b"}
+
+    assert read_form(b"env=a&env=b", passed, {}) == passed

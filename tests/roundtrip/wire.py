@@ -166,17 +166,34 @@ def read_form(
 ) -> dict[str, Any]:
     """An ``application/x-www-form-urlencoded`` body read back as an object: each member of
     ``like`` in its style (``styles``; exploded form by default). Members whose names are not in
-    ``like`` are read as text (one value) or a list of texts (repeated)."""
+    ``like`` are read as text (one value) or a list of texts (repeated).
+
+    An object in exploded form style writes its members as pairs of their own, so a member of it
+    and a property of the body may write the same name: each exploded object takes the first pair
+    of each of its members' names, and the properties are read from the pairs left."""
     pairs = parse_qsl(content.decode("ascii", errors="replace"), keep_blank_values=True)
     read: dict[str, Any] = {}
+    exploded = {
+        name: item
+        for name, item in like.items()
+        if isinstance(item, dict) and styles.get(name, ("form", True)) == ("form", True)
+    }
     claimed: set[str] = set()
+    for name, item in exploded.items():
+        taken = []
+        for key in item:
+            index = next((i for i, pair in enumerate(pairs) if pair[0] == key), None)
+            if index is not None:
+                taken.append(pairs.pop(index))
+        claimed.update(item)
+        read[name] = read_styled(taken, name, "form", True, item)
     for name, item in like.items():
-        style, explode = styles.get(name, ("form", True))
+        if name in exploded:
+            continue
         if item is None:
             read[name] = None
             continue
-        if isinstance(item, dict) and style == "form" and explode:
-            claimed.update(item)
+        style, explode = styles.get(name, ("form", True))
         with contextlib.suppress(KeyError):
             read[name] = read_styled(pairs, name, style, explode, item)
     others: dict[str, list[str]] = {}
