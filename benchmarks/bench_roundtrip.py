@@ -3,15 +3,17 @@
 Run from the repository root, after `python benchmarks/corpus.py fetch`:
 
     python benchmarks/bench_roundtrip.py [--sample] [--github] [--stripe] [--limit N] [SPEC ...]
-                                         [--json FILE] [--timeout SECONDS]
+                                         [--async] [--json FILE] [--timeout SECONDS]
 
 For every spec (each in a fresh process, generated into a fresh temporary folder) it runs
 ``tests/roundtrip/runner.py``: per operation, per 2xx JSON response and per variant (required
 properties only, all properties plus an extra key where ``additionalProperties`` allows one, nulls
 wherever allowed), a valid response is served to the generated client through
-``httpx.MockTransport`` and the method is called with valid arguments and body. An operation
-round-trips when every call returns, gives back every key it was served, and sends a request
-whose body and parameters fit the spec.
+``httpx.MockTransport`` and the method is called with valid arguments and body (``--async``: on the
+``AsyncClient`` too). Bodies of every kind the clients handle are served and sent: JSON, forms and
+multipart forms (read back off the wire and checked against their schema), text and bytes. An
+operation round-trips when every call returns, gives back every key and value it was served, and
+sends a request whose body and parameters read back as what was passed and fit the spec.
 
 It prints, per spec and in total: operations that round-trip (of those an instance could be built
 for), operations that would round-trip but for extra keys where ``additionalProperties`` is absent
@@ -37,21 +39,22 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import corpus  # noqa: E402
 
 
-def run_one(path: Path, name: str) -> dict[str, object]:
+def run_one(path: Path, name: str, clients: tuple[str, ...]) -> dict[str, object]:
     """Round-trip one spec in this process; the result as JSON data."""
     from tests.roundtrip.runner import run_spec
 
     with tempfile.TemporaryDirectory(prefix="specgen-roundtrip-") as folder:
         started = time.monotonic()
-        result = run_spec(path, Path(folder), name=name)
+        result = run_spec(path, Path(folder), name=name, clients=clients)
         data = asdict(result)
         data["seconds"] = round(time.monotonic() - started, 1)
         return data
 
 
-def run_isolated(path: Path, name: str, timeout: float) -> dict[str, object]:
+def run_isolated(path: Path, name: str, timeout: float, aio: bool) -> dict[str, object]:
     """:func:`run_one` in a fresh interpreter (memory returned, a crash or hang contained)."""
     command = [sys.executable, __file__, "--one", str(path), "--name", name]
+    command += ["--async"] if aio else []
     try:
         done = subprocess.run(
             command, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
@@ -138,12 +141,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stripe", action="store_true", help="Stripe's API")
     parser.add_argument("--limit", type=int, default=0, help="only the first N sample specs")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per spec")
+    parser.add_argument("--async", dest="aio", action="store_true", help="call AsyncClient too")
     parser.add_argument("--json", type=Path, help="write every result to this file")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--name", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one, args.name or args.one.stem)))
+        clients = ("Client", "AsyncClient") if args.aio else ("Client",)
+        print(json.dumps(run_one(args.one, args.name or args.one.stem, clients)))
         return 0
     targets: list[tuple[str, Path]] = [(path.stem, path) for path in args.specs]
     if args.github:
@@ -159,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds: dict[str, float] = {}
     for name, path in targets:
         print(f"... {name}", file=sys.stderr, flush=True)
-        data = run_isolated(path, name, args.timeout)
+        data = run_isolated(path, name, args.timeout, args.aio)
         raw.append(data)
         seconds[name] = float(data.get("seconds", 0.0))  # type: ignore[arg-type]
     if args.json:

@@ -22,6 +22,7 @@ operation none of whose instances could be built is counted apart, never passed.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import itertools
 import sys
@@ -79,6 +80,8 @@ class Case:
     outcome: str
     kind: str = ""
     detail: str = ""
+    #: The client class called: ``Client`` or ``AsyncClient``.
+    client: str = "Client"
 
 
 @dataclass
@@ -230,8 +233,10 @@ def run_spec(
     name: str | None = None,
     variants: tuple[Variant, ...] = tuple(Variant),
     validate: bool = True,
+    clients: tuple[str, ...] = ("Client",),
 ) -> SpecResult:
-    """Round-trip every operation of the spec at ``spec_path`` (generated into ``folder``)."""
+    """Round-trip every operation of the spec at ``spec_path`` (generated into ``folder``) through
+    each of ``clients`` (``Client``, ``AsyncClient``)."""
     result = SpecResult(name or spec_path.stem)
     try:
         generated = generate_client(spec_path, folder, validate=validate)
@@ -240,51 +245,105 @@ def run_spec(
         return result
     try:
         for operation in generated.api.operations:
-            result.operations.append(run_operation(generated, operation, variants))
+            result.operations.append(run_operation(generated, operation, variants, clients))
     finally:
         forget(generated)
     return result
 
 
+@dataclass(frozen=True)
+class Body:
+    """A body as the client sends or reads it: its kind, media type and schema (absolute URI;
+    None where the spec gives none, or the kind is text or bytes)."""
+
+    kind: MediaKind
+    media_type: str
+    where: str | None
+    #: A form's properties written otherwise than exploded form style: (style, explode).
+    styles: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+
 def run_operation(
-    generated: Generated, operation: Operation, variants: tuple[Variant, ...] = tuple(Variant)
+    generated: Generated,
+    operation: Operation,
+    variants: tuple[Variant, ...] = tuple(Variant),
+    clients: tuple[str, ...] = ("Client",),
 ) -> OperationResult:
     spec = generated.spec
     found = {op.key: op for op in navigator.operations(spec)}[
         (operation.http_method.lower(), operation.path)
     ]
     result = OperationResult(
-        found.name, operation.method_name, f"{operation.http_method} {operation.path}"
+        operation.name, operation.method_name, f"{operation.http_method} {operation.path}"
     )
-    bodies: dict[str, tuple[str, str] | None] = {}
+    read = {response.status: response.kind for response in operation.successes}
+    bodies: dict[str, Body | None] = {}
     for status, response in documented_responses(spec, found):
         if status.startswith("2"):
-            located = json_schema_of(response)
-            bodies[status] = None if located is None else (located[0], _where(spec, located[1]))
-    request = request_body_where(spec, found)
-    for status, body in bodies.items():
-        for variant in variants:
-            result.cases.append(
-                _case(generated, operation, found, status, body, request, variant, set(bodies))
-            )
-            if body is None:
-                break  # no body: one call checks the request
+            bodies[status] = body_of(spec, response, read.get(status))
+    request = request_body_of(spec, found, operation)
+    for client in clients:
+        for status, body in bodies.items():
+            for variant in variants:
+                result.cases.append(
+                    _case(
+                        generated,
+                        operation,
+                        found,
+                        status,
+                        body,
+                        request,
+                        variant,
+                        set(bodies),
+                        client,
+                    )
+                )
+                if not _varies(operation, body, request):
+                    break  # nothing to vary: one call checks the request and what comes back
     return result
 
 
-def request_body_where(spec: LoadedSpec, found: Any) -> str | None:
-    declared = navigator.request_body(spec, found.document, found.pointer)
-    located = None if declared is None else json_schema_of(declared)
-    return None if located is None else _where(spec, located[1])
+def _varies(operation: Operation, body: Body | None, request: Body | None) -> bool:
+    """Whether the variants build different calls: a schema to build a body from, or something
+    optional to leave out."""
+    return (
+        (body is not None and body.where is not None)
+        or (request is not None and (request.where is not None or not operation.body.required))  # type: ignore[union-attr]
+        or any(not parameter.required for parameter in operation.parameters)
+    )
 
 
-def json_schema_of(at: Target) -> tuple[str, Target] | None:
-    """The media type and schema of the body at ``at`` when the client reads or sends it as JSON
-    (the media type it chooses), else None."""
+def body_of(spec: LoadedSpec, at: Target, kind: MediaKind | None) -> Body | None:
+    """The body the client reads or sends at ``at`` (None: none), as ``kind`` (the method's: a
+    form in a response is read as bytes) or, without one, as the media type chosen says."""
     chosen = choose_media(at)
-    if chosen is None or chosen.kind is not MediaKind.JSON or chosen.schema is None:
+    if chosen is None:
         return None
-    return chosen.media_type, chosen.schema
+    kind = chosen.kind if kind is None else kind
+    if kind is MediaKind.NONE:
+        return None
+    where = None
+    if chosen.schema is not None and kind in (MediaKind.JSON, MediaKind.FORM, MediaKind.MULTIPART):
+        where = _where(spec, chosen.schema)
+    styles: dict[str, tuple[str, bool]] = {}
+    encoding = chosen.media.value.get("encoding") if isinstance(chosen.media.value, dict) else None
+    if kind is MediaKind.FORM and isinstance(encoding, dict):
+        for name, entry in encoding.items():
+            if not isinstance(entry, dict):
+                continue
+            if "json" in str(entry.get("contentType", "")):
+                styles[str(name)] = ("json", False)
+            elif "style" in entry or "explode" in entry:
+                style = str(entry.get("style", "form"))
+                styles[str(name)] = (style, bool(entry.get("explode", style == "form")))
+    return Body(kind, chosen.content_type, where, styles)
+
+
+def request_body_of(spec: LoadedSpec, found: Any, operation: Operation) -> Body | None:
+    if operation.body is None:
+        return None
+    declared = navigator.request_body(spec, found.document, found.pointer)
+    return None if declared is None else body_of(spec, declared, operation.body.kind)
 
 
 def _where(spec: LoadedSpec, target: Target) -> str:
@@ -300,59 +359,107 @@ def _status_code(status: str, declared: set[str]) -> int:
 # -- one call ------------------------------------------------------------------------------------
 
 
+#: What is served where a response has no schema (or is text or bytes), and passed where a
+#: request body has none: the method must give back or send exactly this.
+FREE_JSON: Any = {"free": [1, "two", None, {"x": True}]}
+FREE_FORM: Any = {"name": "value", "count": "2"}
+TEXT = "a text body \u2713\nline two"
+BINARY = b"\x89binary\x00body\xff"
+
+
 def _case(
     generated: Generated,
     operation: Operation,
     found: Any,
     status: str,
-    body: tuple[str, str] | None,
-    request_where: str | None,
+    body: Body | None,
+    request: Body | None,
     variant: Variant,
     declared: set[str],
+    client_name: str = "Client",
 ) -> Case:
     registry = generated.registry
+    extras: dict[tuple[str | int, ...], str] = {}
     try:
-        response = (
-            None
-            if body is None
-            else Builder(registry, direction=RESPONSE, variant=variant).build(body[1])
-        )
-        call = _arguments(generated, operation, found, request_where, variant)
+        served: Any = None
+        if body is not None and body.where is not None:
+            built = Builder(registry, direction=RESPONSE, variant=variant).build(body.where)
+            served, extras = built.value, dict(built.extras)
+        elif body is not None:
+            served = {MediaKind.TEXT: TEXT, MediaKind.BINARY: BINARY}.get(body.kind, FREE_JSON)
+        call = _arguments(generated, operation, found, request, variant)
     except Unbuildable as error:
-        return Case(status, variant, UNBUILDABLE, "unbuildable", str(error))
+        return Case(status, variant, UNBUILDABLE, "unbuildable", str(error), client_name)
     except Failure as failure:
-        return Case(status, variant, FAILED, failure.kind, failure.detail)
+        return Case(status, variant, FAILED, failure.kind, failure.detail, client_name)
     sent: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(request)
         code = _status_code(status, declared)
-        if response is None:
+        if body is None:
             return httpx.Response(code)
-        media = body[0] if body is not None and "json" in body[0] else "application/json"
-        return httpx.Response(code, json=response.value, headers={"content-type": media})
+        if body.kind is MediaKind.JSON:
+            media = body.media_type if "json" in body.media_type else "application/json"
+            return httpx.Response(code, json=served, headers={"content-type": media})
+        content = served.encode("utf-8") if isinstance(served, str) else served
+        return httpx.Response(code, content=content, headers={"content-type": body.media_type})
 
-    client = generated.package.Client(base_url=BASE_URL, transport=httpx.MockTransport(handler))
     try:
-        with client:
-            returned = getattr(client, operation.method_name)(*call.positional, **call.keywords)
+        returned = _call(generated, operation, call, client_name, httpx.MockTransport(handler))
         problems: list[Failure] = []
         try:
-            check_request(generated, operation, found, sent, call, request_where)
+            check_request(
+                generated, operation, found, sent, call, None if request is None else request.where
+            )
         except Failure as failure:
             problems.append(failure)
-        if response is not None:
+        if body is not None:
             try:
-                compare(response.value, dump(returned), dict(response.extras))
+                _check_returned(body, served, returned, extras)
             except Failure as failure:
                 problems.append(failure)
         if problems:
             raise worst(problems)
     except Failure as failure:
-        return Case(status, variant, FAILED, failure.kind, failure.detail)
+        return Case(status, variant, FAILED, failure.kind, failure.detail, client_name)
     except Exception as error:
-        return Case(status, variant, FAILED, *_classify(error))
-    return Case(status, variant, OK)
+        return Case(status, variant, FAILED, *_classify(error), client_name)
+    return Case(status, variant, OK, client=client_name)
+
+
+def _call(
+    generated: Generated,
+    operation: Operation,
+    call: Call,
+    client_name: str,
+    transport: httpx.MockTransport,
+) -> Any:
+    """Call the operation's method on a ``Client`` or an ``AsyncClient`` (in an event loop of its
+    own) sending through ``transport``; what it returns."""
+    cls = getattr(generated.package, client_name)
+    if client_name == "Client":
+        with cls(base_url=BASE_URL, transport=transport) as client:
+            return getattr(client, operation.method_name)(*call.positional, **call.keywords)
+
+    async def calling() -> Any:
+        async with cls(base_url=BASE_URL, transport=transport) as client:
+            return await getattr(client, operation.method_name)(*call.positional, **call.keywords)
+
+    return asyncio.run(calling())
+
+
+def _check_returned(body: Body, served: Any, returned: Any, extras: dict[Any, str]) -> None:
+    """What the method returned is what was served: JSON key for key and value for value, text
+    and bytes exactly."""
+    if body.kind is MediaKind.JSON:
+        compare(served, dump(returned), extras)
+    elif returned != served or type(returned) is not type(served):
+        raise Failure(
+            f"response: {'text' if body.kind is MediaKind.TEXT else 'binary'} body came back"
+            " changed",
+            f"served {served!r}, returned {returned!r}"[:300],
+        )
 
 
 def _classify(error: Exception) -> tuple[str, str]:
@@ -372,7 +479,7 @@ def _arguments(
     generated: Generated,
     operation: Operation,
     found: Any,
-    request_where: str | None,
+    request: Body | None,
     variant: Variant,
 ) -> Call:
     spec = generated.spec
@@ -410,7 +517,9 @@ def _arguments(
                 raise Unbuildable(f"parameter {parameter.name}: only null")
             continue
         python = _convert(hints.get(parameter.py_name, Any), value, f"parameter {parameter.name}")
-        call.values[(parameter.location.value, parameter.name)] = value
+        key = (parameter.location.value, parameter.name)
+        call.values[key] = value
+        call.parameter_schemas[key] = schema_where
         (
             required_call.append(python)
             if parameter.required
@@ -419,13 +528,28 @@ def _arguments(
     call.positional = required_call
     if (
         operation.body is not None
-        and request_where is not None
+        and request is not None
         and (operation.body.required or variant is not Variant.REQUIRED)
     ):
-        built = Builder(generated.registry, direction=REQUEST, variant=variant).build(request_where)
-        python = _convert(hints.get("body", Any), built.value, "request body")
-        call.body, call.has_body = built.value, True
-        call.body_extras = dict(built.extras)
+        call.body_kind, call.form_styles = request.kind, dict(request.styles)
+        if request.where is not None:
+            built = Builder(generated.registry, direction=REQUEST, variant=variant).build(
+                request.where
+            )
+            call.body, call.body_extras = built.value, dict(built.extras)
+        else:
+            call.body = {
+                MediaKind.TEXT: TEXT,
+                MediaKind.BINARY: BINARY,
+                MediaKind.FORM: FREE_FORM,
+                MediaKind.MULTIPART: FREE_FORM,
+            }.get(request.kind, FREE_JSON)
+        if request.kind in (MediaKind.FORM, MediaKind.MULTIPART) and not isinstance(
+            call.body, dict
+        ):
+            raise Unbuildable(f"a {request.kind} body that is not an object")
+        python = _convert(hints.get("body", Any), call.body, "request body")
+        call.has_body = True
         if operation.body.required:
             call.positional.append(python)
         else:
@@ -434,9 +558,13 @@ def _arguments(
 
 
 def _param_schema(spec: LoadedSpec, target: Target) -> str | None:
+    """The schema of a parameter: its ``schema``, or that of the media type of its ``content``."""
     value = target.value
     if isinstance(value.get("schema"), (dict, bool)):
         return where_of(spec.uri(target.document), target.pointer + "/schema")
+    chosen = choose_media(target) if isinstance(value.get("content"), dict) else None
+    if chosen is not None and chosen.schema is not None:
+        return _where(spec, chosen.schema)
     return None
 
 
