@@ -61,16 +61,17 @@ class ParamTypes:
                 return _union([self._of({**schema, "type": k}, target, depth + 1) for k in kinds])
             kind = kinds[0] if kinds else "string"
         enum = schema.get("enum")
-        if (
-            isinstance(enum, list)
-            and enum
-            and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in enum)
-        ):
-            literal = "Literal[" + ", ".join(repr(v) for v in enum) + "]"
-            model = self.by_place.get(
-                (target.document.path.name, target.pointer)
-            ) or self.by_values.get(_enum_key(enum))
-            return f"models.{model} | {literal}" if model else literal
+        if isinstance(enum, list) and enum:
+            values = [v for v in enum if v is not None]
+            if values and all(isinstance(v, (str, int)) for v in values):  # bool is an int
+                literal = "Literal[" + ", ".join(repr(v) for v in values) + "]"
+                model = self.by_place.get(
+                    (target.document.path.name, target.pointer)
+                ) or self.by_values.get(_enum_key(enum))
+                return f"models.{model} | {literal}" if model else literal
+            if kind is None and values:
+                # Values a Literal cannot hold (numbers with a fraction, objects): their types.
+                return _union([_value_type(value) for value in values])
         for keyword in ("oneOf", "anyOf"):
             branches = schema.get(keyword)
             if kind is None and isinstance(branches, list) and branches:
@@ -105,6 +106,17 @@ class ParamTypes:
         except RefError:
             return False
         return isinstance(value, dict) and value.get("type") == "null"
+
+
+def _value_type(value: Any) -> str:
+    """The annotation of a JSON value's type."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "int" if isinstance(value, int) else "float"
+    if isinstance(value, dict):
+        return "dict[str, Any]"
+    return "list[Any]" if isinstance(value, list) else "str"
 
 
 def _enum_key(values: list[Any]) -> tuple[Any, ...]:
