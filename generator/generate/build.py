@@ -52,8 +52,6 @@ from generator.spec.refs import LoadedSpec, Target
 
 #: Characters of an HTTP token (RFC 9110) besides letters and digits, which ``quote`` keeps anyway.
 _TOKEN_CHARACTERS = "!#$&'*+-.^_`|~"
-#: Characters a path keeps as they are (RFC 3986 pchar and "/"; "%" keeps escapes already written).
-_PATH_CHARACTERS = "/:@!$&'()*+,;=-._~%"
 #: Constructor arguments every client has; server variables and credentials must not take them.
 _CLIENT_ARGUMENTS = frozenset(
     {"self", "base_url", "timeout", "transport", "http_client", "headers", "follow_redirects"}
@@ -176,26 +174,23 @@ def _servers(spec: LoadedSpec, scope: Scope) -> tuple[Server, ...]:
     return tuple(result)
 
 
-def _url_parts(template: str, names: dict[str, str], *, path: bool = False) -> tuple[UrlPart, ...]:
+def _url_parts(template: str, names: dict[str, str]) -> tuple[UrlPart, ...]:
     """Split a URL or path template into literal text and the Python names of its variables.
 
-    A ``path`` template's literal text is percent-encoded where a character would end the path
-    (``#``, ``?``) or is not allowed in it: ``/send/#env/{id}`` must reach ``/send/%23env/...``.
+    Literal text is kept as written: a ``?`` or ``#`` in a path template is what real specs use to
+    tell apart operations on one URL (AWS' ``/#X-Amz-Target=...``, S3's ``/{Bucket}?uploads``), and
+    reaches httpx as the query or fragment it means.
     """
-
-    def literal(text: str) -> UrlPart:
-        return UrlPart(quote(text, safe=_PATH_CHARACTERS) if path else text, False)
-
     parts: list[UrlPart] = []
     position = 0
     for match in TEMPLATE_VARIABLE.finditer(template):
         if match.start() > position:
-            parts.append(literal(template[position : match.start()]))
+            parts.append(UrlPart(template[position : match.start()], False))
         name = names.get(match.group(1))
         parts.append(UrlPart(name, True) if name else UrlPart(match.group(0), False))
         position = match.end()
     if position < len(template):
-        parts.append(literal(template[position:]))
+        parts.append(UrlPart(template[position:], False))
     return tuple(parts)
 
 
@@ -288,7 +283,6 @@ def _operations(
                 path_parts=_url_parts(
                     op.path,
                     {p.name: p.py_name for p in parameters if p.location is ParamLocation.PATH},
-                    path=True,
                 ),
                 summary=_text(operation.get("summary")),
                 description=_text(operation.get("description")),

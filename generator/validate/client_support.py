@@ -20,6 +20,7 @@ from generator.spec.media import (
     parameter_style,
 )
 from generator.spec.navigator import (
+    TEMPLATE_VARIABLE,
     content_entries,
     operation_parameters,
     path_operations,
@@ -37,6 +38,15 @@ def client_support(spec: LoadedSpec) -> Iterator[Finding]:
     the spec declares."""
     for op in path_operations(spec):
         label = f"{op.method.upper()} {op.path}"
+        _, hash_sign, fragment = op.path.partition("#")
+        lost = [match.group(0) for match in TEMPLATE_VARIABLE.finditer(fragment)]
+        if hash_sign and lost:
+            yield _warning(
+                spec,
+                f"{label}: {', '.join(lost)} come after '#', in the URL's fragment, which HTTP never"
+                " sends: the generated method takes them, but they do not reach the server",
+                Target(op.document, op.pointer),
+            )
         body = request_body(spec, op.document, op.pointer)
         if body is not None:
             yield from _request_body(spec, label, body)

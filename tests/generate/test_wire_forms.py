@@ -299,17 +299,7 @@ def test_the_generated_package_and_code_calling_it_pass_mypy_strict(
     assert mypy_strict(package).returncode == 0
 
 
-# -- paths and untyped enums --------------------------------------------------------------------------
-
-
-def test_a_path_template_character_that_would_end_the_path_is_percent_encoded(wire: Any) -> None:
-    recorder = Recorder(wire)
-
-    recorder.client.send_transfer("p/1")
-
-    assert recorder.request.url.raw_path == b"/send/%23env/v1/p%2F1%20transfers", (
-        "a literal '#' in the template must not start a fragment, nor a space split the path"
-    )
+# -- untyped enums -------------------------------------------------------------------------------------
 
 
 def test_an_enum_without_a_type_takes_its_values_whatever_their_types(wire: Any) -> None:

@@ -114,6 +114,41 @@ def test_what_a_client_cannot_send_as_declared_is_a_warning_at_its_line(tmp_path
     ]
 
 
+FRAGMENT_SPEC = """\
+openapi: 3.1.0
+info: {title: Fragments, version: "1"}
+paths:
+  /:
+    get:
+      operationId: list
+      responses:
+        "204": {description: Listed.}
+  /#Action=Copy:
+    post:
+      operationId: copy
+      responses:
+        "204": {description: Copied.}
+  /send/#env/{partner}:
+    get:
+      operationId: send
+      parameters:
+        - {name: partner, in: path, required: true, schema: {type: string}}
+      responses:
+        "204": {description: Sent.}
+"""
+
+
+def test_path_variables_in_a_fragment_are_a_warning_a_fragment_alone_is_not(
+    tmp_path: Path,
+) -> None:
+    # A '#' tells apart operations on one URL (AWS' `/#X-Amz-Target=...`): it is fine on its own;
+    # a path variable after it never reaches the server.
+    found = findings_of(tmp_path, FRAGMENT_SPEC, "client-support")
+
+    assert [(f.line, f.pointer) for f in found] == [(15, "/paths/~1send~1#env~1{partner}/get")]
+    assert "{partner}" in found[0].message and "fragment" in found[0].message
+
+
 def test_every_operation_still_has_its_method(tmp_path: Path) -> None:
     spec = write(tmp_path, "fallbacks.yaml", FALLBACKS_SPEC)
     package: Any = generate_and_import(tmp_path, spec, "fallbacks_out")
