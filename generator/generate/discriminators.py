@@ -102,7 +102,9 @@ def _union(where: str | None, node: dict[str, Any], implicit: Mapping[str, str])
     ]
     classes = frozenset(name for name in branches if name is not None)
     # A schema's name names its branch unless the mapping gives that name to another branch.
-    tags = {implicit[name]: name for name in classes if name in implicit}
+    # In the order of the branches, not of a set: the generated module must not depend on the
+    # hash seed.
+    tags = {implicit[name]: name for name in branches if name is not None and name in implicit}
     mapping = discriminator.get("mapping")
     for value, target in mapping.items() if isinstance(mapping, dict) else ():
         name = _class(target)
