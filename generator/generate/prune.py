@@ -10,6 +10,10 @@ else in the module names is removed, until none is left; ruff then drops the imp
 from __future__ import annotations
 
 import ast
+import re
+
+#: A line that may start a module-level private definition; a module without one is not parsed.
+_PRIVATE_DEFINITION = re.compile(r"^(?:(?:async )?def |class )?_[A-Za-z]", re.MULTILINE)
 
 
 def prune_unused(source: str) -> str:
@@ -17,14 +21,26 @@ def prune_unused(source: str) -> str:
 
     A module that does not parse is returned as it is: the code gate reports it.
     """
+    if not _PRIVATE_DEFINITION.search(source):
+        return source
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return source
     lines = source.split("\n")
+    # Each statement is walked once; the fixpoint then works on these name sets alone (a client
+    # of a large spec is a 150,000-line module).
+    defined = {
+        index: name
+        for index, node in enumerate(tree.body)
+        if (name := _private_name(node)) is not None
+    }
+    # What each statement reads; a helper calling itself does not keep itself.
+    reads = [_names(node) - {defined.get(index)} for index, node in enumerate(tree.body)]
     removed: set[int] = set()  # indexes in tree.body
     while True:
-        unused = _unused(tree.body, removed)
+        used = set().union(*(names for i, names in enumerate(reads) if i not in removed))
+        unused = {i for i, name in defined.items() if i not in removed and name not in used}
         if not unused:
             break
         removed |= unused
@@ -39,21 +55,6 @@ def prune_unused(source: str) -> str:
             first -= 1
         drop.update(range(first, (node.end_lineno or node.lineno)))
     return "\n".join(line for number, line in enumerate(lines) if number not in drop)
-
-
-def _unused(body: list[ast.stmt], removed: set[int]) -> set[int]:
-    """Indexes of the private definitions of ``body`` (those not ``removed``) nothing else names."""
-    defined = {
-        index: name
-        for index, node in enumerate(body)
-        if index not in removed and (name := _private_name(node)) is not None
-    }
-    used: set[str] = set()
-    for index, node in enumerate(body):
-        if index not in removed:
-            # A helper calling itself does not keep itself.
-            used |= _names(node) - {defined.get(index)}
-    return {index for index, name in defined.items() if name not in used}
 
 
 def _private_name(node: ast.stmt) -> str | None:

@@ -256,7 +256,8 @@ def render_package(api: Api, env: jinja2.Environment) -> dict[str, str]:
             continue
         try:
             text = env.get_template(template).render(api=api)
-            files[name] = prune_unused(text) if name.endswith(".py") else text
+            # Only the client template carries helpers a package may not need.
+            files[name] = prune_unused(text) if name == "client.py" else text
         except jinja2.TemplateError as exc:
             where = (
                 f"{exc.filename}:{exc.lineno}: "
