@@ -109,11 +109,9 @@ def load_and_validate(
     """The specs named by ``targets`` that could be read, and a report for every one of them."""
     loaded: list[LoadedSpec] = []
     reports: list[SpecReport] = []
-    for path in expand_targets(targets or (DEFAULT_SPECS,)):
-        try:
-            spec = load_spec(path, limits)
-        except LoadError as exc:
-            reports.append(SpecReport(path, load_error=exc))
+    for path, spec in _load_all(targets, limits):
+        if isinstance(spec, LoadError):
+            reports.append(SpecReport(path, load_error=spec))
             continue
         reports.append(SpecReport(path, findings=validate_loaded(spec)))
         loaded.append(spec)
@@ -156,16 +154,39 @@ def generate(
     rendered and formatted before the first file is touched.
     """
     # Imported here: only this command needs the generation stages.
-    from generator.generate.pipeline import generate_packages
+    from generator.generate.pipeline import Generation
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
-    loaded, reports = load_and_validate(targets, limits)
-    result = GenerateResult(reports)
-    if result.blocked:
-        return result
-    result.outcome = generate_packages(loaded, out, check=check, templates=templates)
+    read = _load_all(targets, limits)
+    loaded = [spec for _, spec in read if isinstance(spec, LoadedSpec)]
+    # The models of a large spec are made while it is validated (see Generation); they are used
+    # only if every spec passes.
+    with Generation(loaded if len(loaded) == len(read) else [], templates) as generation:
+        result = GenerateResult(
+            [
+                SpecReport(path, load_error=spec)
+                if isinstance(spec, LoadError)
+                else SpecReport(path, findings=validate_loaded(spec))
+                for path, spec in read
+            ]
+        )
+        if not result.blocked:
+            result.outcome = generation.finish(out, check=check)
     return result
+
+
+def _load_all(
+    targets: Sequence[Path], limits: SpecLimits
+) -> list[tuple[Path, LoadedSpec | LoadError]]:
+    """Each spec named by ``targets``, loaded, or why it could not be."""
+    read: list[tuple[Path, LoadedSpec | LoadError]] = []
+    for path in expand_targets(targets or (DEFAULT_SPECS,)):
+        try:
+            read.append((path, load_spec(path, limits)))
+        except LoadError as exc:
+            read.append((path, exc))
+    return read
 
 
 def check(

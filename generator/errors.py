@@ -60,6 +60,10 @@ class SpecgenError(Exception):
         self.line = line
         self.col = col
 
+    def __reduce__(self) -> tuple[type[SpecgenError], tuple[str, Path | None, int, int]]:
+        # Raised in a worker process, it crosses back with its location (see generate.pipeline).
+        return (type(self), (self.message, self.path, self.line, self.col))
+
     def __str__(self) -> str:
         # Messages quote the spec and name its files: neither may forge a line or a terminal escape.
         if self.path is None:

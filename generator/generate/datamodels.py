@@ -18,10 +18,10 @@ from typing import Any
 from generator.errors import SpecgenError
 from generator.generate.discriminators import prefer_tagged_branches
 from generator.generate.ir import NamedSchema
-from generator.generate.model_input import prepare, restore_text
+from generator.generate.model_input import prepare, restore_texts, write_literal
 from generator.generate.naming import class_name
 from generator.generate.patterns import bound_patterns
-from generator.generate.source_edits import class_bases
+from generator.generate.source_edits import ParsedModule, class_bases
 
 
 @dataclass(frozen=True)
@@ -119,18 +119,25 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
-    source, discriminated = prefer_tagged_branches(_strip_header(source), schemas)
-    bounded = bound_patterns(restore_text(source, given))
-    module = bounded.imports + "\n" + bounded.body
-    check_classes(module, schemas)
-    classes, roots = describe(module, {named.class_name for named in schemas})
+    # Parsed once: each pass below changes the one tree in place, and the text is written once.
+    module = ParsedModule(_strip_header(source))
+    restore_texts(module, given)
+    discriminated = prefer_tagged_branches(module, schemas)
+    bounded = bound_patterns(module)
+    check_classes(module.tree, schemas)
+    enums = enum_classes(module.tree)
+    imports_end = module.imports_end()
+    # Last: reading the root annotations rewrites their nodes.
+    classes, roots = describe(module.tree, {named.class_name for named in schemas})
+    lines = module.text(write_literal).split("\n")
+    # Edits are inside classes, which come after the imports, so the split line has not moved.
     return ModelsModule(
-        bounded.imports,
-        bounded.body,
-        bounded.needs_helper,
+        "\n".join(lines[:imports_end]),
+        "\n".join(lines[imports_end:]),
+        bounded,
         classes,
         roots,
-        enum_classes(module),
+        enums,
         discriminated,
     )
 
@@ -149,7 +156,7 @@ class _Residual:
         return result + "Inline" if result in self.given else result
 
 
-def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
+def check_classes(tree: ast.Module, schemas: tuple[NamedSchema, ...]) -> None:
     """Refuse a models module where a schema's name is not the class made from that schema.
 
     Each name must be a class of the module, of the schema's kind: an enum (or, nullable, a root
@@ -157,7 +164,6 @@ def check_classes(source: str, schemas: tuple[NamedSchema, ...]) -> None:
     ``properties``, never an enum for an object. A class of the same name made from another schema
     would parse responses into the wrong shape, or silently drop fields.
     """
-    tree = ast.parse(source)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     for named in schemas:
         node = classes.get(named.class_name)
@@ -224,9 +230,11 @@ def _wire_names(node: ast.ClassDef, classes: Mapping[str, ast.ClassDef]) -> set[
     return names
 
 
-def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str, str]]:
-    """The classes of a models module and the ``root`` annotations of its root models."""
-    tree = ast.parse(source)
+def describe(tree: ast.Module, expected: set[str]) -> tuple[frozenset[str], dict[str, str]]:
+    """The classes of a models module and the ``root`` annotations of its root models.
+
+    The annotations are rewritten in place (see :class:`_Qualify`): call it last on a tree.
+    """
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     missing = sorted(expected - classes)
     if missing:
@@ -250,11 +258,11 @@ def describe(source: str, expected: set[str]) -> tuple[frozenset[str], dict[str,
     return frozenset(classes), roots
 
 
-def enum_classes(source: str) -> frozenset[str]:
+def enum_classes(tree: ast.Module) -> frozenset[str]:
     """The classes of a models module that derive from ``StrEnum`` or ``IntEnum``."""
     return frozenset(
         node.name
-        for node in ast.parse(source).body
+        for node in tree.body
         if isinstance(node, ast.ClassDef) and class_bases(node) & {"StrEnum", "IntEnum"}
     )
 

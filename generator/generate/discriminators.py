@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.generate.ir import NamedSchema
-from generator.generate.source_edits import class_bases, field_text, replace_statements
+from generator.generate.source_edits import ParsedModule, class_bases, field_text
 from generator.spec import pointer as jp
 
 REF_PREFIX = "#/components/schemas/"
@@ -124,16 +124,15 @@ def _class(ref: Any) -> str | None:
 # -- the generated module -------------------------------------------------------------------------------
 
 
-def prefer_tagged_branches(source: str, schemas: tuple[NamedSchema, ...]) -> tuple[str, bool]:
-    """``source`` with each discriminated union annotated with its tags; whether any was."""
+def prefer_tagged_branches(module: ParsedModule, schemas: tuple[NamedSchema, ...]) -> bool:
+    """Annotate each discriminated union of ``module`` with its tags, the statements changed in
+    place; whether any was."""
     found = unions(schemas)
     if not found:
-        return source, False
-    tree = ast.parse(source)
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+        return False
+    classes = module.class_definitions()
     models = {name for name, node in classes.items() if not class_bases(node) & _ENUM_BASES}
-    lines = source.split("\n")
-    marked: list[tuple[ast.stmt, ast.AST]] = []
+    changed = False
     for class_name, wanted in found.items():
         if class_name not in classes:
             continue
@@ -146,9 +145,9 @@ def prefer_tagged_branches(source: str, schemas: tuple[NamedSchema, ...]) -> tup
             marker = _Mark([u for u in wanted if (u.property or "root") == name], models)
             statement.annotation = marker.visit(statement.annotation)
             if marker.marked:
-                marked.append((statement, statement))
-    changed = replace_statements(lines, marked) > 0
-    return "\n".join(lines), changed
+                module.mark(statement)
+                changed = True
+    return changed
 
 
 def _wire_name(statement: ast.AnnAssign) -> str:

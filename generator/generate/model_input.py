@@ -20,14 +20,13 @@ a spec. So it never sees the raw schema:
   of every branch; :mod:`generator.generate.discriminators` adds it back as a hint instead. An object
   without ``additionalProperties`` gets ``true``, which JSON Schema means by its absence: its model
   keeps the keys it does not list.
-- :func:`restore_text` then rewrites every string literal of the generated module through
+- :func:`restore_texts` then rewrites every string literal of the generated module through
   :mod:`generator.quoting`, putting the texts back: spec text reaches the code through the one quoting
   function, whatever datamodel-code-generator did with it.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import json
 import math
@@ -41,6 +40,7 @@ from generator.errors import SpecgenError
 from generator.generate.defaults import drop_unfit_defaults
 from generator.generate.ir import NamedSchema
 from generator.generate.naming import Scope, constant, snake_case
+from generator.generate.source_edits import ParsedModule
 from generator.quoting import docstring, pystr
 
 REF_PREFIX = "#/components/schemas/"
@@ -359,51 +359,23 @@ def _plain_json(value: Any) -> bool:
 # -- back from datamodel-code-generator ----------------------------------------------------------------
 
 
-def restore_text(source: str, given: ModelInput) -> str:
-    """``source`` with every string literal rewritten by :mod:`generator.quoting`, tokens restored.
+def restore_texts(module: ParsedModule, given: ModelInput) -> None:
+    """Put the spec texts back into every string literal of ``module``'s tree, in place.
 
-    Docstrings (string statements) become :func:`~generator.quoting.docstring`s of their text; every
-    other string literal becomes :func:`~generator.quoting.pystr` of its value. Literals are replaced
-    in place, so the rest of the layout is untouched.
+    The module's :meth:`~generator.generate.source_edits.ParsedModule.text` then writes each literal
+    with :func:`write_literal`, so spec text reaches the code through :mod:`generator.quoting` only,
+    whatever datamodel-code-generator did with it. A token left outside a literal (a template that
+    prints text raw) carries no spec text: it is an unknown name, which the structural gate refuses,
+    located at its schema.
     """
-    try:
-        tree = ast.parse(source)
-    except SyntaxError as exc:
-        raise SpecgenError(f"datamodel-code-generator wrote invalid Python: {exc.msg}") from None
-    docstrings = {
-        id(node.value)
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Expr)
-        and isinstance(node.value, ast.Constant)
-        and isinstance(node.value.value, str)
-    }
-    lines = source.split("\n")
-    encoded = [line.encode("utf-8") for line in lines]
-    edits: list[tuple[int, int, int, int, str]] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
-            continue
-        if node.end_lineno is None or node.end_col_offset is None:  # pragma: no cover
-            continue
-        value = given.token.sub(lambda m: given.texts.get(m.group(), m.group()), node.value)
-        if id(node) in docstrings:
-            replacement = docstring(value.strip(), node.col_offset)
-        else:
-            replacement = pystr(value)
-        edits.append(
-            (
-                node.lineno - 1,
-                node.col_offset,
-                node.end_lineno - 1,
-                node.end_col_offset,
-                replacement,
-            )
-        )
-    # Apply from the end so earlier positions stay valid (offsets are in UTF-8 bytes, as ast gives).
-    for start_line, start_col, end_line, end_col, replacement in sorted(edits, reverse=True):
-        head = encoded[start_line][:start_col]
-        tail = encoded[end_line][end_col:]
-        encoded[start_line : end_line + 1] = [head + replacement.encode("utf-8") + tail]
-    # A token left outside a literal (a template that prints text raw) carries no spec text: it is
-    # an unknown name, which the structural gate refuses, located at its schema.
-    return "\n".join(line.decode("utf-8") for line in encoded)
+    for node in module.strings():
+        text = node.value
+        assert isinstance(text, str)
+        node.value = given.token.sub(lambda m: given.texts.get(m.group(), m.group()), text)
+
+
+def write_literal(value: str, docstring_column: int | None) -> str:
+    """A string literal of a models module as code: a docstring of its text, else a Python string."""
+    if docstring_column is not None:
+        return docstring(value.strip(), docstring_column)
+    return pystr(value)

@@ -19,22 +19,12 @@ from __future__ import annotations
 
 import ast
 import functools
-from dataclasses import dataclass
 
-from generator.generate.source_edits import field_text, replace_statements
+from generator.generate.source_edits import ParsedModule, field_text
 from generator.spec.validators import python_problem
 
 #: What a models module needs when it bounds patterns; specgen's models template writes it.
 HELPER_IMPORTS = ("AfterValidator",)
-
-
-@dataclass(frozen=True)
-class Bounded:
-    """A models module split where specgen's pattern helper goes, and whether it is needed."""
-
-    imports: str
-    body: str
-    needs_helper: bool
 
 
 @functools.lru_cache(maxsize=4096)
@@ -49,39 +39,31 @@ def linear(pattern: str) -> bool:
     return True
 
 
-def bound_patterns(source: str) -> Bounded:
-    """``source`` with every pattern the Rust engine cannot run checked by the bounded helper."""
-    tree = ast.parse(source)
-    lines = source.split("\n")
-    replacements: list[tuple[ast.stmt, ast.AST]] = []
+def bound_patterns(module: ParsedModule) -> bool:
+    """Check every pattern of ``module`` that the Rust engine cannot run by the bounded helper, the
+    statements changed in place; whether the module needs the helper."""
     needs_helper = False
-    for cls in (node for node in tree.body if isinstance(node, ast.ClassDef)):
+    for cls in module.tree.body:
+        if not isinstance(cls, ast.ClassDef):
+            continue
         for statement in cls.body:
-            rewritten, bounded = _rewrite(statement)
+            changed, bounded = _rewrite(statement)
             needs_helper = needs_helper or bounded
-            if rewritten is not None:
-                replacements.append((statement, rewritten))
-    replace_statements(lines, replacements)
-    imports_end = max(
-        (n.end_lineno or 0 for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))),
-        default=0,
-    )
-    # Edits are inside classes, which come after the imports, so the split line has not moved.
-    return Bounded(
-        "\n".join(lines[:imports_end]), "\n".join(lines[imports_end:]), needs_helper=needs_helper
-    )
+            if changed:
+                module.mark(statement)
+    return needs_helper
 
 
-def _rewrite(statement: ast.stmt) -> tuple[ast.stmt | None, bool]:
-    """The statement with its backtracking patterns bounded (None when it has none), and whether
-    it uses the bounded helper."""
+def _rewrite(statement: ast.stmt) -> tuple[bool, bool]:
+    """Bound the statement's backtracking patterns in place: whether it changed, and whether it
+    uses the bounded helper."""
     if isinstance(statement, ast.Assign) and _drops_python_re(statement.value):
-        return statement, True
+        return True, True
     if isinstance(statement, ast.AnnAssign):
         changed = _Patterns()
-        new = changed.visit(statement)
-        return (new if changed.found or changed.dropped else None), changed.found
-    return None, False
+        changed.visit(statement)
+        return changed.found or changed.dropped, changed.found
+    return False, False
 
 
 def _drops_python_re(node: ast.expr) -> bool:

@@ -66,6 +66,11 @@ def test_an_ordinary_models_module_passes() -> None:
     check_module(MODEL_OK, models=True)
 
 
+def test_text_outside_ascii_passes_where_names_keep_their_form() -> None:
+    # Non-ASCII names Python keeps as written, and text NFKC would change ("\u2026" is "...").
+    check_module("caf\u00e9 = 'd\u00e9j\u00e0 vu'\nx = 'and more\u2026'\n# \ufb01n\n")
+
+
 @pytest.mark.parametrize(
     ("snippet", "why"),
     [
@@ -85,6 +90,10 @@ def test_an_ordinary_models_module_passes() -> None:
         ("x = 'a\u2028b'\n", "a raw line separator"),
         ("x = 1 # \x1b[2J\n", "a raw terminal escape in a comment"),
         ("\ufb01le = 1\n", "an identifier Python reads as another name (NFKC)"),
+        (
+            "x = 'more\u2026'\n\uff41 = 1\n",
+            "a name NFKC changes (fullwidth a), after text NFKC changes too",
+        ),
         ("x = (\n", "code that does not parse"),
     ],
 )

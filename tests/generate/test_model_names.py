@@ -218,7 +218,7 @@ def test_a_name_that_is_not_the_class_of_its_schema_stops_generation(
     module: str, schema: dict[str, Any], problem: str
 ) -> None:
     with pytest.raises(SpecgenError) as raised:
-        check_classes(module, (named("Thing", schema),))
+        check_classes(ast.parse(module), (named("Thing", schema),))
     assert problem in raised.value.message
     assert (str(raised.value.path), raised.value.line) == ("api.yaml", 12)
 
@@ -228,7 +228,9 @@ def test_the_class_of_its_schema_passes_with_aliases_and_inherited_fields() -> N
         "class Base(BaseModel):\n    id: int\n"
         "class Thing(Base):\n    title_: Annotated[str, Field(alias='title')]\n"
     )
-    check_classes(module, (named("Thing", PULL), named("Base", PULL["properties"]["id"])))
+    check_classes(
+        ast.parse(module), (named("Thing", PULL), named("Base", PULL["properties"]["id"]))
+    )
 
 
 def test_a_spec_without_schemas_gets_an_empty_models_module(tmp_path: Path) -> None:
@@ -244,4 +246,4 @@ def test_an_object_with_a_union_beside_its_properties_may_be_a_root_model() -> N
     # GitHub's secret-scanning-custom-pattern-to-update: properties, and anyOf which to require.
     schema = {**PULL, "anyOf": [{"required": ["id"]}, {"required": ["title"]}]}
     module = "class Thing(RootModel[Thing1 | Thing2]):\n    root: Thing1 | Thing2\n"
-    check_classes(module, (named("Thing", schema),))
+    check_classes(ast.parse(module), (named("Thing", schema),))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.generate.model_input import write_literal
 from generator.generate.patterns import bound_patterns, linear
+from generator.generate.source_edits import ParsedModule
 from tests.generate.packages import models_spec, run_in, write_spec
 
 #: Patterns pydantic's Rust engine cannot run, each with a value it accepts and one it refuses.
@@ -36,12 +38,13 @@ def test_only_backtracking_patterns_move_to_the_bounded_helper() -> None:
         '    x: Annotated[str, Field(pattern="^(?!x)a$")]\n'
         '    y: Annotated[str, Field(pattern="^a$")]\n'
     )
-    bounded = bound_patterns(source)
-    assert bounded.needs_helper
-    assert "python-re" not in bounded.body
-    assert "AfterValidator(_pattern('^(?!x)a$'))" in bounded.body
-    assert 'Field(pattern="^a$")' in bounded.body, "a linear pattern stays with pydantic"
-    assert bounded.imports.startswith("from pydantic")
+    module = ParsedModule(source)
+    assert bound_patterns(module), "the module needs the bounded helper"
+    text = module.text(write_literal)
+    assert "python-re" not in text
+    assert "AfterValidator(_pattern('^(?!x)a$'))" in text
+    assert "Field(pattern='^a$')" in text, "a linear pattern stays with pydantic"
+    assert text.startswith("from pydantic"), "statements without patterns are kept as written"
 
 
 def test_a_pattern_no_python_engine_runs_is_left_out_of_the_model() -> None:
@@ -52,10 +55,11 @@ def test_a_pattern_no_python_engine_runs_is_left_out_of_the_model() -> None:
         '    x: Annotated[str, Field(pattern="^\\\\cJ$", max_length=3)]\n'
         '    y: Annotated[str, Field(pattern="^a$")]\n'
     )
-    bounded = bound_patterns(source)
-    assert not bounded.needs_helper
-    assert "Field(max_length=3)" in bounded.body
-    assert 'Field(pattern="^a$")' in bounded.body
+    module = ParsedModule(source)
+    assert not bound_patterns(module)
+    text = module.text(write_literal)
+    assert "Field(max_length=3)" in text
+    assert "Field(pattern='^a$')" in text
 
 
 SPEC = models_spec(
