@@ -168,7 +168,7 @@ def check_module(source: str, models: bool = False) -> None:
     except SyntaxError as exc:
         raise GateError(Refusal(exc.lineno or 0, None, f"not valid Python ({exc.msg})")) from None
     _check_identifiers(source)
-    _Generic(tree).visit(tree)
+    _check_generic(tree)
     if models:
         _check_models(tree)
 
@@ -194,87 +194,94 @@ def _check_identifiers(source: str) -> None:
             )
 
 
-class _Generic(ast.NodeVisitor):
-    """The rules for every module (see the module docstring)."""
+def _check_generic(tree: ast.Module) -> None:
+    """The rules for every module (see the module docstring), in one walk over the tree.
 
-    def __init__(self, tree: ast.Module) -> None:
-        self.bound = _bound_names(tree) | SAFE_BUILTINS
-        self.context: list[str] = []
+    The earliest problem in the source is refused, in the class or function that holds it.
+    """
+    bound = set(SAFE_BUILTINS)
+    reads: list[ast.Name] = []
+    top_level = {id(node) for node in tree.body}
+    problems: list[tuple[int, int, ast.AST, str]] = []
 
-    def refuse(self, node: ast.AST, reason: str) -> GateError:
-        context = ".".join(self.context) or None
-        return GateError(Refusal(getattr(node, "lineno", 0), context, reason))
+    def problem(node: ast.AST, reason: str) -> None:
+        problems.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), node, reason))
 
-    def visit_ClassDef(self, node: ast.ClassDef) -> None:
-        self.context.append(node.name)
-        self.generic_visit(node)
-        self.context.pop()
-
-    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-        self._function(node)
-
-    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
-        self._function(node)
-
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        self.context.append(node.name)
-        self.generic_visit(node)
-        self.context.pop()
-
-    def visit_Import(self, node: ast.Import) -> None:
-        if self.context:
-            raise self.refuse(node, "an import inside a function or class")
-        for alias in node.names:
-            if alias.name not in ALLOWED_IMPORTS:
-                raise self.refuse(node, f"an import of {alias.name!r}")
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if self.context:
-            raise self.refuse(node, "an import inside a function or class")
-        allowed = (
-            node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
-        )
-        if node.level == 0 and node.module == "builtins":
-            # datamodel-code-generator's aliases for types a field name hides (`str as str_aliased`).
-            allowed = all(alias.name in BUILTIN_TYPES for alias in node.names)
-        if not allowed or node.level > 1 or any(alias.name == "*" for alias in node.names):
-            raise self.refuse(node, f"an import from {'.' * node.level}{node.module or ''!s}")
-
-    def visit_Name(self, node: ast.Name) -> None:
-        if isinstance(node.ctx, ast.Load) and node.id not in self.bound:
-            raise self.refuse(node, f"the name {node.id!r}, which nothing in the module defines")
-
-    def visit_Attribute(self, node: ast.Attribute) -> None:
-        if node.attr.startswith("__") and node.attr not in SAFE_DUNDERS:
-            raise self.refuse(node, f"the attribute {node.attr!r}")
-        self.generic_visit(node)
-
-    def visit_Global(self, node: ast.Global) -> None:
-        raise self.refuse(node, "a global statement")
-
-    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
-        raise self.refuse(node, "a nonlocal statement")
-
-    def visit_Delete(self, node: ast.Delete) -> None:
-        raise self.refuse(node, "a del statement")
-
-
-def _bound_names(tree: ast.Module) -> set[str]:
-    """Every name the module binds anywhere: imports, definitions, assignments, parameters."""
-    bound: set[str] = set()
     for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        if isinstance(node, ast.Name):
+            if isinstance(node.ctx, ast.Load):
+                reads.append(node)
+            elif isinstance(node.ctx, ast.Store):
+                bound.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            if node.attr.startswith("__") and node.attr not in SAFE_DUNDERS:
+                problem(node, f"the attribute {node.attr!r}")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             bound.add(node.name)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-            bound.add(node.id)
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            if id(node) not in top_level:
+                problem(node, "an import inside a function or class")
+            elif not _allowed_import(node):
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                problem(node, _import_refusal(node, module))
             for alias in node.names:
                 bound.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.ExceptHandler) and node.name:
             bound.add(node.name)
-    return bound
+        elif isinstance(node, ast.Global):
+            problem(node, "a global statement")
+        elif isinstance(node, ast.Nonlocal):
+            problem(node, "a nonlocal statement")
+        elif isinstance(node, ast.Delete):
+            problem(node, "a del statement")
+    for name in reads:
+        if name.id not in bound:
+            problem(name, f"the name {name.id!r}, which nothing in the module defines")
+    if problems:
+        line, _, node, reason = min(problems, key=lambda found: found[:2])
+        raise GateError(Refusal(line, _context(tree, node), reason))
+
+
+def _allowed_import(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.Import):
+        return all(alias.name in ALLOWED_IMPORTS for alias in node.names)
+    allowed = (
+        node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
+    )
+    if node.level == 0 and node.module == "builtins":
+        # datamodel-code-generator's aliases for types a field name hides (`str as str_aliased`).
+        allowed = all(alias.name in BUILTIN_TYPES for alias in node.names)
+    return allowed and node.level <= 1 and all(alias.name != "*" for alias in node.names)
+
+
+def _import_refusal(node: ast.Import | ast.ImportFrom, module: str | None) -> str:
+    if isinstance(node, ast.Import):
+        refused = next(alias.name for alias in node.names if alias.name not in ALLOWED_IMPORTS)
+        return f"an import of {refused!r}"
+    return f"an import from {'.' * node.level}{module or ''!s}"
+
+
+def _context(tree: ast.Module, node: ast.AST) -> str | None:
+    """The dotted names of the classes and functions holding ``node`` (None at module level)."""
+    names: list[str] = []
+    body: list[ast.stmt] = tree.body
+    while True:
+        holder = next(
+            (
+                statement
+                for statement in body
+                if isinstance(statement, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                and statement is not node
+                and any(part is node for part in ast.walk(statement))
+            ),
+            None,
+        )
+        if holder is None:
+            return ".".join(names) or None
+        names.append(holder.name)
+        body = holder.body
 
 
 # -- the shapes of a models module ---------------------------------------------------------------------
