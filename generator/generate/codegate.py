@@ -28,6 +28,13 @@ from pathlib import Path
 
 from generator.errors import SpecgenError
 from generator.generate.ir import Api
+from generator.generate.layout import LAZY_MODULE
+from generator.generate.lazygate import (
+    check_lazy_module,
+    is_models_module,
+    relative_import_allowed,
+    sibling_classes,
+)
 
 #: Modules generated code may import (``None`` in a relative import is the package itself).
 ALLOWED_IMPORTS = frozenset(
@@ -234,6 +241,8 @@ class _Generic(ast.NodeVisitor):
         allowed = (
             node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
         )
+        if node.level and relative_import_allowed(node):
+            return  # between the modules of the lazy layout (generator/generate/lazygate.py)
         if node.level == 0 and node.module == "builtins":
             # datamodel-code-generator's aliases for types a field name hides (`str as str_aliased`).
             allowed = all(alias.name in BUILTIN_TYPES for alias in node.names)
@@ -282,6 +291,8 @@ def _bound_names(tree: ast.Module) -> set[str]:
 
 def _check_models(tree: ast.Module) -> None:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    defined = set(classes)
+    classes |= sibling_classes(tree)  # the lazy layout's other model modules
     # Names imported from allowed modules may name types, under an alias too: datamodel-code-generator
     # imports a type as `date_aliased` (or `str_aliased`, from builtins) where a field hides it.
     imported = {
@@ -298,7 +309,7 @@ def _check_models(tree: ast.Module) -> None:
             continue
         if isinstance(statement, ast.ClassDef):
             checker.class_def(statement)
-        elif _is_rebuild(statement, classes) or _is_text(statement):
+        elif _is_rebuild(statement, defined) or _is_text(statement):
             continue
         elif isinstance(statement, ast.FunctionDef) and statement.name in MODEL_FUNCTIONS:
             continue  # the template's own code; the rules for every module apply to it
@@ -473,7 +484,11 @@ def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
     if not module.endswith(".py"):
         return
     try:
-        check_module(source, models=module == "models.py")
+        lazy_refusal = check_lazy_module(module, source)
+        if lazy_refusal is not None:
+            raise GateError(Refusal(0, None, lazy_refusal))
+        if module != LAZY_MODULE:  # specgen's own text, byte for byte: see above
+            check_module(source, models=is_models_module(module))
     except GateError as error:
         refusal = error.refusal
         path, line, what = spec, 0, ""
@@ -482,7 +497,7 @@ def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
         operation = next(
             (op for op in api.operations if len(parts) > 1 and op.method_name == parts[1]), None
         )
-        if module == "models.py" and schema is not None:
+        if is_models_module(module) and schema is not None:
             path = spec.with_name(schema.source.file)
             line, what = schema.source.line, f" (schema {schema.source.pointer})"
         elif operation is not None:
