@@ -95,17 +95,19 @@ def split_client(source: str, groups: list[tuple[str, ...]], doc: str) -> dict[s
     # Dropped lines shift by the three inserted above them.
     shifted = {n + 3 if n >= last_import else n for n in drop}
     core_text = "\n".join(line for number, line in enumerate(lines) if number not in shifted)
-    where = {name: client_module(i) for i, group in enumerate(groups, 1) for name in group}
-    files["client.py"] = core_text.rstrip("\n") + "\n\n\n" + _tail(groups, where, docs) + "\n"
+    files["client.py"] = core_text.rstrip("\n") + "\n\n\n" + _tail(groups, docs) + "\n"
     return files
 
 
-def _tail(groups: list[tuple[str, ...]], where: dict[str, str], docs: dict[str, str]) -> str:
+def _tail(groups: list[tuple[str, ...]], docs: dict[str, str]) -> str:
     """The operations table, the bases that load operations, and the public clients."""
     modules = [client_module(index) for index in range(1, len(groups) + 1)]
     out = ["_OPERATIONS = {"]
-    out += [f"    {pystr(name)}: {pystr('.' + module)}," for name, module in where.items()]
-    out += ['}\n"""The module of each operation\'s methods, relative to the package."""', ""]
+    out += [
+        f"    {pystr('.' + module)}: {pystr(' '.join(group))},"
+        for module, group in zip(modules, groups, strict=True)
+    ]
+    out += ['}\n"""The operations of each module (relative to the package) by method."""', ""]
     out.append("if TYPE_CHECKING:")
     for index, module in enumerate(modules, 1):
         for _, holder, _ in CLIENTS.values():

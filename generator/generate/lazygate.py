@@ -4,9 +4,11 @@ the rest: the modules it adds have fixed shapes, and only these.
 - ``_lazy.py``, the loaders: exactly :data:`~generator.generate.layout.LAZY_SUPPORT`, byte for byte
   (it is the one module that calls ``importlib``, ``getattr`` and ``setattr``).
 - ``models/__init__.py``, the index: its docstring, the imports of ``__future__``,
-  ``TYPE_CHECKING`` and ``_lazy``, an ``if TYPE_CHECKING:`` block of ``from ._NNN import X as X``,
-  ``_MODULES``, a dict of string literals naming the package's model modules, and
-  ``if not TYPE_CHECKING: __getattr__ = _lazy.module_attributes(".models", _MODULES)``.
+  ``TYPE_CHECKING`` and ``_lazy``, an ``if TYPE_CHECKING:`` block of ``from ._NNN import *``
+  (model modules only: type checkers see their classes), ``_MODULES``, a dict from the package's
+  model modules to identifiers separated by spaces, and
+  ``if not TYPE_CHECKING: __getattr__ = _lazy.module_attributes(".models", _MODULES)``. Nothing
+  else, so the rules for every module are not needed there (but printable characters).
 - ``models/_NNN.py`` and ``models/_support.py`` are models modules, checked as ``models.py`` is;
   a class one imports from another model module counts as a model class.
 - Relative imports besides those of every package: ``from ._NNN``, ``from ._support`` (model
@@ -22,7 +24,8 @@ from generator.generate.layout import LAZY_MODULE, LAZY_SUPPORT, MODELS_INDEX
 
 _MODEL_MODULE = re.compile(r"_(?:[0-9]{3,}|support)")
 _CLIENT_MODULE = re.compile(r"_client_[0-9]{3,}")
-_INDEX_VALUE = re.compile(r"\.models\._(?:[0-9]{3,}|support)")
+_INDEX_KEY = re.compile(r"\.models\._(?:[0-9]{3,}|support)")
+_NAMES = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?: [A-Za-z_][A-Za-z0-9_]*)*")
 _INDEX_HOOK = ast.dump(
     ast.parse('__getattr__ = _lazy.module_attributes(".models", _MODULES)').body[0]
 )
@@ -36,6 +39,8 @@ def is_models_module(module: str) -> bool:
 def relative_import_allowed(node: ast.ImportFrom) -> bool:
     """Whether ``node`` is one of the relative imports between modules of the lazy layout."""
     names = [alias.name for alias in node.names]
+    if "*" in names:
+        return False
     if node.level == 2:
         return node.module is None and names == ["_lazy"]
     return node.level == 1 and any(
@@ -64,7 +69,12 @@ def check_lazy_module(module: str, source: str) -> str | None:
     if module == LAZY_MODULE:
         return None if source == LAZY_SUPPORT else "loaders that are not specgen's own"
     if module == MODELS_INDEX:
-        return _index_refusal(ast.parse(source))
+        if not all(line.isprintable() for line in source.split("\n")):
+            return "a character that is not printable"
+        try:
+            return _index_refusal(ast.parse(source))
+        except SyntaxError:
+            return "not valid Python"
     return None
 
 
@@ -80,7 +90,7 @@ def _index_refusal(tree: ast.Module) -> str | None:
             continue
         if _is_condition(node, negated=False):
             assert isinstance(node, ast.If)
-            if all(_is_reexport(statement) for statement in node.body) and not node.orelse:
+            if all(_is_star(statement) for statement in node.body) and not node.orelse:
                 continue
             return f"line {node.lineno}: the TYPE_CHECKING block holds more than model imports"
         if _is_condition(node, negated=True):
@@ -105,18 +115,18 @@ def _is_condition(node: ast.stmt, negated: bool) -> bool:
     return isinstance(test, ast.Name) and test.id == "TYPE_CHECKING"
 
 
-def _is_reexport(node: ast.stmt) -> bool:
-    """``from ._NNN import X as X``: a model class of a model module, seen by type checkers."""
+def _is_star(node: ast.stmt) -> bool:
+    """``from ._NNN import *``: the classes of a model module, for type checkers."""
     return (
         isinstance(node, ast.ImportFrom)
         and node.level == 1
         and _MODEL_MODULE.fullmatch(node.module or "") is not None
-        and all(alias.asname == alias.name for alias in node.names)
+        and [(alias.name, alias.asname) for alias in node.names] == [("*", None)]
     )
 
 
 def _is_table(node: ast.stmt) -> bool:
-    """``_MODULES = {"X": ".models._NNN", ...}``."""
+    """``_MODULES = {".models._NNN": "X Y", ...}``."""
     return (
         isinstance(node, ast.Assign)
         and [ast.dump(t) for t in node.targets] == [ast.dump(ast.Name("_MODULES", ast.Store()))]
@@ -124,10 +134,10 @@ def _is_table(node: ast.stmt) -> bool:
         and all(
             isinstance(key, ast.Constant)
             and isinstance(key.value, str)
-            and key.value.isidentifier()
+            and _INDEX_KEY.fullmatch(key.value) is not None
             and isinstance(value, ast.Constant)
             and isinstance(value.value, str)
-            and _INDEX_VALUE.fullmatch(value.value) is not None
+            and _NAMES.fullmatch(value.value) is not None
             for key, value in zip(node.value.keys, node.value.values, strict=True)
         )
     )

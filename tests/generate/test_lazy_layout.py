@@ -7,6 +7,7 @@ model or operation module until one is used, and type checkers see everything.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from tests.generate.packages import mypy_strict, run_in
 from tests.paths import ROOT, SPECS
 
 FEATURES = ROOT / "tests" / "roundtrip" / "specs" / "features.yaml"
+ELASTICPATH = SPECS / "elasticpath.yaml"
 #: Every class and every operation in a module of its own.
 FINEST = Layout(above=0, models=1, shared=1, operations=1)
 
@@ -29,7 +31,7 @@ FINEST = Layout(above=0, models=1, shared=1, operations=1)
 def lazy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The features spec's package, laid out lazily, in a folder of its own."""
     out = tmp_path_factory.mktemp("lazy") / "out"
-    result = generate([FEATURES], out, layout=FINEST)
+    result = generate([FEATURES, ELASTICPATH], out, layout=FINEST)
     assert not result.blocked
     return out
 
@@ -88,7 +90,10 @@ print(json.dumps({
     "unknown": unknown,
     "error": issubclass(errors.ApiError, Exception),
     "after": loaded(),
-    "reading": "features" + models._MODULES["Reading"] in sys.modules,
+    "reading": any(
+        "Reading" in names.split() and "features" + module in sys.modules
+        for module, names in models._MODULES.items()
+    ),
 }))
 """
 
@@ -96,7 +101,7 @@ print(json.dumps({
 def test_models_and_operations_load_on_first_use_and_round_trip(lazy: Path) -> None:
     result = run_in(lazy, USE, None)
     assert result.returncode == 0, result.stderr
-    seen = __import__("json").loads(result.stdout)
+    seen = json.loads(result.stdout)
     assert seen["at_import"] == [
         "features._lazy",
         "features.client",
@@ -114,6 +119,31 @@ def test_models_and_operations_load_on_first_use_and_round_trip(lazy: Path) -> N
     assert not seen["reading"]
 
 
+ERRORS = """
+import json, sys
+import httpx
+import elasticpath
+from elasticpath import errors
+
+at_import = sorted(m for m in sys.modules if m.startswith("elasticpath."))
+body = {"errors": [{"status": 404, "title": "Not Found"}]}
+client = elasticpath.Client(transport=httpx.MockTransport(lambda r: httpx.Response(404, json=body)))
+try:
+    client.get_job("974c9db4-38da-4dbf-90c2-33eed5f3e77c")
+except errors.GetJobError as error:
+    parsed = type(error.parsed).__name__
+print(json.dumps({"at_import": at_import, "parsed": parsed}))
+"""
+
+
+def test_errors_typed_with_models_do_not_load_them_on_import(lazy: Path) -> None:
+    result = run_in(lazy, ERRORS, None)
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout)
+    assert not [m for m in seen["at_import"] if m.startswith("elasticpath.models.")]
+    assert seen["parsed"] == "ErrorResponse"
+
+
 def test_a_lazy_package_passes_ruff_and_mypy_strict(lazy: Path) -> None:
     config = ("--config", str(ROOT / "pyproject.toml"), "--no-cache")
     for command in (("check", *config), ("format", "--check", *config)):
@@ -121,7 +151,7 @@ def test_a_lazy_package_passes_ruff_and_mypy_strict(lazy: Path) -> None:
             [sys.executable, "-m", "ruff", *command, str(lazy)], capture_output=True, text=True
         )
         assert ruff.returncode == 0, ruff.stdout + ruff.stderr
-    checked = mypy_strict(lazy / "features")
+    checked = mypy_strict(lazy / "features", lazy / "elasticpath")
     assert checked.returncode == 0, checked.stdout
 
 
@@ -205,9 +235,9 @@ from typing import TYPE_CHECKING
 from .. import _lazy
 
 if TYPE_CHECKING:
-    from ._001 import Pet as Pet
+    from ._001 import *
 
-_MODULES = {"Pet": ".models._001"}
+_MODULES = {".models._001": "Pet Cat"}
 
 if not TYPE_CHECKING:
     __getattr__ = _lazy.module_attributes(".models", _MODULES)
@@ -217,12 +247,21 @@ if not TYPE_CHECKING:
 @pytest.mark.parametrize(
     ("before", "after"),
     [
-        ('"Pet": ".models._001"', '"Pet": "os"'),
+        ('".models._001": "Pet Cat"', '"os": "Pet Cat"'),
+        ('"Pet Cat"', '"Pet; Cat"'),
         ('".models", _MODULES', '".models", {}'),
-        ("    from ._001 import Pet as Pet", "    from ._001 import Pet as Pet\n    x = 1"),
+        ("    from ._001 import *", "    from ._001 import *\n    x = 1"),
+        ("from ._001 import *", "from os import *"),
         ("_MODULES = {", "PATH = 1\n_MODULES = {"),
     ],
-    ids=["a module outside the package", "another hook", "code for type checkers", "a constant"],
+    ids=[
+        "a module outside the package",
+        "not names",
+        "another hook",
+        "code for type checkers",
+        "another star",
+        "a constant",
+    ],
 )
 def test_the_gate_refuses_a_models_index_of_another_shape(before: str, after: str) -> None:
     assert check_lazy_module("models/__init__.py", INDEX) is None
@@ -231,7 +270,13 @@ def test_the_gate_refuses_a_models_index_of_another_shape(before: str, after: st
 
 @pytest.mark.parametrize(
     "statement",
-    ["from .. import os", "from ..models import Pet", "from ._x import Pet", "from ...a import b"],
+    [
+        "from .. import os",
+        "from ..models import Pet",
+        "from ._x import Pet",
+        "from ...a import b",
+        "from ._001 import *",
+    ],
 )
 def test_relative_imports_stay_among_the_lazy_layouts_modules(statement: str) -> None:
     check_module("from ._001 import Pet\nfrom .. import _lazy\n\nPet, _lazy\n")
