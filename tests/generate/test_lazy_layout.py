@@ -8,6 +8,7 @@ model or operation module until one is used, and type checkers see everything.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -282,3 +283,31 @@ def test_relative_imports_stay_among_the_lazy_layouts_modules(statement: str) ->
     check_module("from ._001 import Pet\nfrom .. import _lazy\n\nPet, _lazy\n")
     with pytest.raises(GateError):
         check_module(f"{statement}\n")
+
+
+GENERATE = """
+import sys
+from pathlib import Path
+from generator.api import generate
+from generator.generate.layout import Layout
+layout = Layout(above=0, models=2, shared=2, operations=2)
+generate([Path(sys.argv[1])], Path(sys.argv[2]), layout=layout)
+"""
+
+
+def test_the_lazy_layout_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    trees = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        subprocess.run(
+            [sys.executable, "-c", GENERATE, str(FEATURES), str(out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+            check=True,
+            timeout=600,
+        )
+        trees.append(
+            {str(path.relative_to(out)): path.read_bytes() for path in sorted(out.rglob("*.py"))}
+        )
+    assert trees[0] == trees[1]
+    assert any(name.startswith("features/models/_") for name in trees[0])
