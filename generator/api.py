@@ -14,6 +14,7 @@ from generator.diff.revisions import load_version, shown_as
 from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome
+from generator.generate.layout import DEFAULT_LAYOUT, Layout
 from generator.spec.findings import Finding
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.reading import load_spec
@@ -147,11 +148,13 @@ def generate(
     check: bool = False,
     templates: Path | None = None,
     limits: SpecLimits = DEFAULT_LIMITS,
+    layout: Layout | None = None,
 ) -> GenerateResult:
     """Generate a client package per spec into ``out`` (or, with ``check``, compare against it).
 
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
-    rendered and formatted before the first file is touched.
+    rendered and formatted before the first file is touched. ``layout`` (tests lower it) says
+    which packages are laid out lazily; by default, those of large specs.
     """
     # Imported here: only this command needs the generation stages.
     from generator.generate.pipeline import Generation
@@ -162,7 +165,9 @@ def generate(
     loaded = [spec for _, spec in read if isinstance(spec, LoadedSpec)]
     # The models of a large spec are made while it is validated (see Generation); they are used
     # only if every spec passes.
-    with Generation(loaded if len(loaded) == len(read) else [], templates) as generation:
+    with Generation(
+        loaded if len(loaded) == len(read) else [], templates, layout or DEFAULT_LAYOUT
+    ) as generation:
         result = GenerateResult(
             [
                 SpecReport(path, load_error=spec)

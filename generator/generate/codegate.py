@@ -28,6 +28,13 @@ from pathlib import Path
 
 from generator.errors import SpecgenError
 from generator.generate.ir import Api
+from generator.generate.layout import LAZY_MODULE, MODELS_INDEX
+from generator.generate.lazygate import (
+    check_lazy_module,
+    is_models_module,
+    relative_import_allowed,
+    sibling_classes,
+)
 
 #: Modules generated code may import (``None`` in a relative import is the package itself).
 ALLOWED_IMPORTS = frozenset(
@@ -201,13 +208,18 @@ def _check_generic(tree: ast.Module) -> None:
     """
     bound = set(SAFE_BUILTINS)
     reads: list[ast.Name] = []
-    top_level = {id(node) for node in tree.body}
     problems: list[tuple[int, int, ast.AST, str]] = []
 
     def problem(node: ast.AST, reason: str) -> None:
         problems.append((getattr(node, "lineno", 0), getattr(node, "col_offset", 0), node, reason))
 
-    for node in ast.walk(tree):
+    # Each node with whether a class or function holds it (imports belong at module level, which
+    # includes `if TYPE_CHECKING:` blocks).
+    stack: list[tuple[ast.AST, bool]] = [(tree, False)]
+    while stack:
+        node, held = stack.pop()
+        inner = held or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        stack.extend((child, inner) for child in ast.iter_child_nodes(node))
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 reads.append(node)
@@ -221,7 +233,7 @@ def _check_generic(tree: ast.Module) -> None:
         elif isinstance(node, ast.arg):
             bound.add(node.arg)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            if id(node) not in top_level:
+            if held:
                 problem(node, "an import inside a function or class")
             elif not _allowed_import(node):
                 module = node.module if isinstance(node, ast.ImportFrom) else None
@@ -247,6 +259,8 @@ def _check_generic(tree: ast.Module) -> None:
 def _allowed_import(node: ast.Import | ast.ImportFrom) -> bool:
     if isinstance(node, ast.Import):
         return all(alias.name in ALLOWED_IMPORTS for alias in node.names)
+    if node.level and relative_import_allowed(node):
+        return True  # between the modules of the lazy layout (generator/generate/lazygate.py)
     allowed = (
         node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
     )
@@ -289,6 +303,8 @@ def _context(tree: ast.Module, node: ast.AST) -> str | None:
 
 def _check_models(tree: ast.Module) -> None:
     classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    defined = set(classes)
+    classes |= sibling_classes(tree)  # the lazy layout's other model modules
     # Names imported from allowed modules may name types, under an alias too: datamodel-code-generator
     # imports a type as `date_aliased` (or `str_aliased`, from builtins) where a field hides it.
     imported = {
@@ -305,7 +321,7 @@ def _check_models(tree: ast.Module) -> None:
             continue
         if isinstance(statement, ast.ClassDef):
             checker.class_def(statement)
-        elif _is_rebuild(statement, classes) or _is_text(statement):
+        elif _is_rebuild(statement, defined) or _is_text(statement):
             continue
         elif isinstance(statement, ast.FunctionDef) and statement.name in MODEL_FUNCTIONS:
             continue  # the template's own code; the rules for every module apply to it
@@ -480,7 +496,11 @@ def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
     if not module.endswith(".py"):
         return
     try:
-        check_module(source, models=module == "models.py")
+        lazy_refusal = check_lazy_module(module, source)
+        if lazy_refusal is not None:
+            raise GateError(Refusal(0, None, lazy_refusal))
+        if module not in (LAZY_MODULE, MODELS_INDEX):  # fixed shapes, checked whole above
+            check_module(source, models=is_models_module(module))
     except GateError as error:
         refusal = error.refusal
         path, line, what = spec, 0, ""
@@ -489,7 +509,7 @@ def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
         operation = next(
             (op for op in api.operations if len(parts) > 1 and op.method_name == parts[1]), None
         )
-        if module == "models.py" and schema is not None:
+        if is_models_module(module) and schema is not None:
             path = spec.with_name(schema.source.file)
             line, what = schema.source.line, f" (schema {schema.source.pointer})"
         elif operation is not None:

@@ -30,6 +30,7 @@ from generator.generate.codegate import check_generated
 from generator.generate.datamodels import ModelsModule, generate_models
 from generator.generate.emit import Outcome, Output, Package
 from generator.generate.ir import Api, NamedSchema
+from generator.generate.layout import DEFAULT_LAYOUT, Layout
 from generator.generate.render import (
     environment,
     format_sources,
@@ -52,14 +53,20 @@ PARALLEL_SCHEMAS = 300
 
 
 def generate_packages(
-    specs: Sequence[LoadedSpec], out: Path, *, check: bool = False, templates: Path | None = None
+    specs: Sequence[LoadedSpec],
+    out: Path,
+    *,
+    check: bool = False,
+    templates: Path | None = None,
+    layout: Layout = DEFAULT_LAYOUT,
 ) -> Outcome:
     """Write a client package per spec into ``out`` (or, with ``check``, compare against it).
 
     The specs must be validated already. Every package is rendered, formatted and gated before the
-    first file is touched, so a failure leaves ``out`` as it was.
+    first file is touched, so a failure leaves ``out`` as it was. ``layout`` says which packages
+    are laid out lazily (:mod:`~generator.generate.layout`).
     """
-    with Generation(specs, templates) as generation:
+    with Generation(specs, templates, layout) as generation:
         return generation.finish(out, check=check)
 
 
@@ -68,9 +75,15 @@ class Generation:
     validate the specs inside it, and call :meth:`finish` only if they passed. Leaving it stops
     the work still under way."""
 
-    def __init__(self, specs: Sequence[LoadedSpec], templates: Path | None = None) -> None:
+    def __init__(
+        self,
+        specs: Sequence[LoadedSpec],
+        templates: Path | None = None,
+        layout: Layout = DEFAULT_LAYOUT,
+    ) -> None:
         self.specs = list(specs)
         self.templates = templates
+        self.layout = layout
         self._model_templates = models_templates(templates)
         self._schemas: dict[int, ClientSchemas] = {}
         self._workers: dict[int, _ModelsWorker] = {}
@@ -117,7 +130,7 @@ class Generation:
                     f"{spec.root.path} and {built[api.name][1]} both become package {api.name!r}"
                 )
             built[api.name] = (api, spec.root.path)
-            for name, text in render_package(api, env).items():
+            for name, text in render_package(api, env, self.layout).items():
                 rendered[f"{api.name}/{name}"] = text
         formatted = format_sources(rendered)
         files: dict[str, dict[str, str]] = {name: {} for name in built}

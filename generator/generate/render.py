@@ -29,6 +29,7 @@ from generator.generate.ir import (
     Server,
     UrlPart,
 )
+from generator.generate.layout import DEFAULT_LAYOUT, Layout, lay_out
 from generator.generate.prune import prune_unused
 from generator.quoting import docstring, pystr
 from generator.resources import default_templates
@@ -247,8 +248,11 @@ PACKAGE_FILES = {
 }
 
 
-def render_package(api: Api, env: jinja2.Environment) -> dict[str, str]:
-    """The unformatted files of ``api``'s package, by name."""
+def render_package(
+    api: Api, env: jinja2.Environment, layout: Layout = DEFAULT_LAYOUT
+) -> dict[str, str]:
+    """The unformatted files of ``api``'s package, by name (in the lazy layout of
+    :mod:`~generator.generate.layout` when ``layout`` says it applies)."""
     files: dict[str, str] = {}
     for name, template in PACKAGE_FILES.items():
         if template is None:
@@ -265,7 +269,7 @@ def render_package(api: Api, env: jinja2.Environment) -> dict[str, str]:
                 else ""
             )
             raise SpecgenError(f"template {template}: {where}{exc}") from None
-    return files
+    return lay_out(api, files, layout)
 
 
 def format_sources(files: Mapping[str, str]) -> dict[str, str]:

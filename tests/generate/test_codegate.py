@@ -66,6 +66,12 @@ def test_an_ordinary_models_module_passes() -> None:
     check_module(MODEL_OK, models=True)
 
 
+def test_imports_under_type_checking_are_module_level() -> None:
+    check_module("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import httpx\n")
+    with pytest.raises(GateError, match="inside a function or class"):
+        check_module("class A:\n    if True:\n        import httpx\n")
+
+
 def test_text_outside_ascii_passes_where_names_keep_their_form() -> None:
     # Non-ASCII names Python keeps as written, and text NFKC would change ("\u2026" is "...").
     check_module("caf\u00e9 = 'd\u00e9j\u00e0 vu'\nx = 'and more\u2026'\n# \ufb01n\n")

@@ -38,6 +38,7 @@ import pydantic
 from generator.errors import SpecgenError
 from generator.generate.codegate import check_generated
 from generator.generate.ir import Api, Operation
+from generator.generate.layout import DEFAULT_LAYOUT, Layout
 from generator.generate.pipeline import build_package, models_templates
 from generator.generate.render import environment, format_sources, render_package
 from generator.generate.schemas import documented_responses
@@ -172,9 +173,12 @@ class Generated:
     registry: Any
 
 
-def generate_client(spec_path: Path, folder: Path, *, validate: bool = True) -> Generated:
-    """Generate ``spec_path``'s client package into ``folder`` as ``specgen generate`` would, and
-    import it under a package name of its own. Raises ValueError when the spec is refused."""
+def generate_client(
+    spec_path: Path, folder: Path, *, validate: bool = True, layout: Layout = DEFAULT_LAYOUT
+) -> Generated:
+    """Generate ``spec_path``'s client package into ``folder`` as ``specgen generate`` would (in
+    ``layout``), and import it under a package name of its own. Raises ValueError when the spec is
+    refused."""
     spec = load_spec(spec_path)
     if validate:
         errors = [f for f in validate_loaded(spec) if f.counts_against(strict=False)]
@@ -182,7 +186,8 @@ def generate_client(spec_path: Path, folder: Path, *, validate: bool = True) -> 
             raise ValueError(f"{len(errors)} validation error(s), first: {errors[0].rule}")
     api = build_package(spec, models_templates(None))
     files = {
-        f"{api.name}/{name}": text for name, text in render_package(api, environment(None)).items()
+        f"{api.name}/{name}": text
+        for name, text in render_package(api, environment(None), layout).items()
     }
     parent = f"roundtrip_{next(_counter)}"
     root = folder / parent
@@ -234,12 +239,13 @@ def run_spec(
     variants: tuple[Variant, ...] = tuple(Variant),
     validate: bool = True,
     clients: tuple[str, ...] = ("Client",),
+    layout: Layout = DEFAULT_LAYOUT,
 ) -> SpecResult:
-    """Round-trip every operation of the spec at ``spec_path`` (generated into ``folder``) through
-    each of ``clients`` (``Client``, ``AsyncClient``)."""
+    """Round-trip every operation of the spec at ``spec_path`` (generated into ``folder``, in
+    ``layout``) through each of ``clients`` (``Client``, ``AsyncClient``)."""
     result = SpecResult(name or spec_path.stem)
     try:
-        generated = generate_client(spec_path, folder, validate=validate)
+        generated = generate_client(spec_path, folder, validate=validate, layout=layout)
     except (ValueError, SpecgenError) as error:
         result.refused = str(error).splitlines()[0]
         return result
