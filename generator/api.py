@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.check import runners
-from generator.check.checker import Checker, Limits
-from generator.check.reports import Reporter, Summary
-from generator.diff.compare import diff_specs
-from generator.diff.revisions import load_version, shown_as
-from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome
 from generator.spec.findings import Finding
@@ -20,6 +15,14 @@ from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
 from generator.validate.outcome import SpecReport as SpecReport
 from generator.validate.outcome import validate_loaded as validate_loaded
+
+if TYPE_CHECKING:
+    # Each command imports its stages when it runs: `validate` and a cached `generate` start
+    # without loading the checker's or the diff's modules.
+    from generator.check.checker import Limits
+    from generator.check.reports import Reporter, Summary
+    from generator.diff.rules import DiffReport
+    from generator.generate.cache import Cache
 
 #: File names taken from a folder given as a target.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -103,28 +106,79 @@ def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport
     return SpecReport(path, findings=validate_loaded(spec))
 
 
+#: Told of each stage and step of a run: (stage, steps done, steps in all). Stages: ``loading``,
+#: ``validating``, then for ``generate`` ``models``, ``clients``, ``formatting``, ``checking``,
+#: ``writing``. The command line draws it on a terminal; the library never prints.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The :data:`Progress` of a run nobody watches."""
+
+
 def load_and_validate(
-    targets: Sequence[Path], limits: SpecLimits = DEFAULT_LIMITS
+    targets: Sequence[Path],
+    limits: SpecLimits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
 ) -> tuple[list[LoadedSpec], list[SpecReport]]:
     """The specs named by ``targets`` that could be read, and a report for every one of them."""
-    loaded: list[LoadedSpec] = []
+    specs, reports = _validated(targets, limits, None, progress)
+    return [spec for _, spec in specs if spec is not None], reports
+
+
+def _validated(
+    targets: Sequence[Path],
+    limits: SpecLimits,
+    cache: Cache | None,
+    progress: Progress,
+    keep: bool = True,
+) -> tuple[list[tuple[Path, LoadedSpec | None]], list[SpecReport]]:
+    """A report for every spec named by ``targets``, and each spec that could be read, by its path:
+    loaded (with ``keep``), or None when its findings came from ``cache``."""
+    paths = expand_targets(targets or (DEFAULT_SPECS,))
+    specs: list[tuple[Path, LoadedSpec | None]] = []
     reports: list[SpecReport] = []
-    for path in expand_targets(targets or (DEFAULT_SPECS,)):
+    for index, path in enumerate(paths):
+        known = cache.findings(path, limits) if cache is not None else None
+        if known is not None:
+            reports.append(SpecReport(path, findings=known))
+            specs.append((path, None))
+            continue
+        progress("loading", index, len(paths))
         try:
             spec = load_spec(path, limits)
         except LoadError as exc:
             reports.append(SpecReport(path, load_error=exc))
             continue
-        reports.append(SpecReport(path, findings=validate_loaded(spec)))
-        loaded.append(spec)
-    return loaded, reports
+        progress("validating", index, len(paths))
+        findings = validate_loaded(spec)
+        if cache is not None:
+            cache.keep_findings(spec, findings)
+        reports.append(SpecReport(path, findings=findings))
+        specs.append((path, spec if keep else None))
+    return specs, reports
 
 
 def validate(
-    targets: Sequence[Path] = (DEFAULT_SPECS,), limits: SpecLimits = DEFAULT_LIMITS
+    targets: Sequence[Path] = (DEFAULT_SPECS,),
+    limits: SpecLimits = DEFAULT_LIMITS,
+    *,
+    cache: Path | None = None,
+    progress: Progress = no_progress,
 ) -> list[SpecReport]:
-    """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`."""
-    return [validate_spec(path, limits) for path in expand_targets(targets or (DEFAULT_SPECS,))]
+    """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`.
+
+    With ``cache`` (a folder), a spec whose files are all as they were when it was last validated
+    is not read again: its findings come from the cache (see :mod:`generator.generate.cache`).
+    """
+    return _validated(targets, limits, _cache(cache), progress, keep=False)[1]
+
+
+def _cache(folder: Path | None) -> Cache | None:
+    # Imported here: a run without the cache needs none of it.
+    from generator.generate.cache import Cache
+
+    return None if folder is None else Cache(folder)
 
 
 DEFAULT_OUTPUT = Path("generated")
@@ -149,22 +203,38 @@ def generate(
     check: bool = False,
     templates: Path | None = None,
     limits: SpecLimits = DEFAULT_LIMITS,
+    *,
+    cache: Path | None = None,
+    progress: Progress = no_progress,
 ) -> GenerateResult:
     """Generate a client package per spec into ``out`` (or, with ``check``, compare against it).
 
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
-    rendered and formatted before the first file is touched.
+    rendered and formatted before the first file is touched. With ``cache`` (a folder), findings
+    and packages of specs whose inputs are unchanged come from it, byte for byte what they would
+    be without it (see :mod:`generator.generate.cache`).
     """
     # Imported here: only this command needs the generation stages.
+    from generator.generate.cached import generate_with_cache
     from generator.generate.pipeline import generate_packages
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
-    loaded, reports = load_and_validate(targets, limits)
+    store = _cache(cache)
+    specs, reports = _validated(targets, limits, store, progress)
     result = GenerateResult(reports)
     if result.blocked:
         return result
-    result.outcome = generate_packages(loaded, out, check=check, templates=templates)
+    if store is None:
+        loaded = [spec for _, spec in specs if spec is not None]
+        outcome = generate_packages(
+            loaded, out, check=check, templates=templates, progress=progress
+        )
+    else:
+        outcome = generate_with_cache(
+            specs, out, store, limits=limits, check=check, templates=templates, progress=progress
+        )
+    result.outcome = outcome
     return result
 
 
@@ -184,6 +254,10 @@ def check(
     in flight. Raises :class:`UnusableSpecError`, before any exchange is checked, for specs that
     are not OpenAPI or whose ``$ref``s cannot be followed.
     """
+    from generator.check import runners
+    from generator.check.checker import Checker, Limits
+    from generator.check.reports import Summary
+
     for recording in recordings:
         if recording.suffix.lower() not in (".har", ".json", ".jsonl"):
             raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
@@ -251,6 +325,9 @@ def diff(old_ref: str, new_ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> Dif
     :class:`LoadError` for a version that cannot be read, :class:`UnusableSpecError` for one that
     is not OpenAPI or whose ``$ref``s cannot be followed (comparing it would answer wrongly).
     """
+    from generator.diff.compare import diff_specs
+    from generator.diff.revisions import load_version, shown_as
+
     old, new = load_version(old_ref, limits), load_version(new_ref, limits)
     refuse_unusable([(old_ref, old), (new_ref, new)], shown_as)
     return diff_specs(old, new, old_ref, new_ref)

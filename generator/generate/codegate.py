@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import SpecgenError
-from generator.generate.ir import Api
+from generator.generate.places import Places
 
 #: Modules generated code may import (``None`` in a relative import is the package itself).
 ALLOWED_IMPORTS = frozenset(
@@ -459,11 +459,12 @@ class _ModelShapes:
             raise self.refuse(node, context, f"a {type(node).__name__} as a value")
 
 
-def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
+def check_generated(api: Places, module: str, source: str, spec: Path) -> None:
     """:func:`check_module` on one file of ``api``'s package; a refusal becomes a located error.
 
     The error names the schema (for a model class) or the operation (for a client method) the
-    refused code came from, at its line in the spec.
+    refused code came from, at its line in the spec. ``api`` is the package's IR, or the places
+    of one kept by the cache (:mod:`generator.generate.places`).
     """
     if not module.endswith(".py"):
         return

@@ -11,7 +11,7 @@ templates (:mod:`~generator.generate.render`), formats it, refuses code outside 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from generator.errors import SpecgenError
@@ -43,35 +43,67 @@ def build_package(spec: LoadedSpec, models_template_dir: Path) -> Api:
     return build_api(spec, schemas, models)
 
 
+#: Told of each stage and step of a run: (stage, steps done, steps in all); see generator.api.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The :data:`Progress` of a run nobody watches."""
+
+
 def generate_packages(
-    specs: Sequence[LoadedSpec], out: Path, *, check: bool = False, templates: Path | None = None
+    specs: Sequence[LoadedSpec],
+    out: Path,
+    *,
+    check: bool = False,
+    templates: Path | None = None,
+    progress: Progress = no_progress,
 ) -> Outcome:
     """Write a client package per spec into ``out`` (or, with ``check``, compare against it).
 
     The specs must be validated already. Every package is rendered, formatted and gated before the
     first file is touched, so a failure leaves ``out`` as it was.
     """
+    packages = render_packages(specs, templates=templates, progress=progress)
+    return write_packages([package for package, _ in packages], out, check=check, progress=progress)
+
+
+def write_packages(
+    packages: Sequence[Package], out: Path, *, check: bool = False, progress: Progress = no_progress
+) -> Outcome:
+    """Bring ``out`` in line with ``packages`` (already gated), or with ``check`` say how it differs."""
+    progress("writing", 0, 1)
+    output = Output(out)
+    return output.compare(list(packages)) if check else output.write(list(packages))
+
+
+def render_packages(
+    specs: Sequence[LoadedSpec], *, templates: Path | None = None, progress: Progress = no_progress
+) -> list[tuple[Package, Api]]:
+    """A package per spec, in order, with its IR: rendered, formatted and gated, not written."""
     env = environment(templates)
     model_templates = models_templates(templates)
     # Per package: its IR and the spec it came from (errors in the generated code cite it).
     built: dict[str, tuple[Api, Path]] = {}
     rendered: dict[str, str] = {}
-    for spec in specs:
+    for index, spec in enumerate(specs):
+        progress("models", index, len(specs))
         api = build_package(spec, model_templates)
         if api.name in built:
             raise SpecgenError(
                 f"{spec.root.path} and {built[api.name][1]} both become package {api.name!r}"
             )
         built[api.name] = (api, spec.root.path)
+        progress("clients", index, len(specs))
         for name, text in render_package(api, env).items():
             rendered[f"{api.name}/{name}"] = text
+    progress("formatting", 0, 1)
     formatted = format_sources(rendered)
     files: dict[str, dict[str, str]] = {name: {} for name in built}
-    for path, text in formatted.items():
+    for index, (path, text) in enumerate(formatted.items()):
+        progress("checking", index, len(formatted))
         package, _, module = path.partition("/")
         api, spec_path = built[package]
         check_generated(api, module, text, spec_path)
         files[package][module] = text
-    packages = [Package(name, spec_path, files[name]) for name, (_, spec_path) in built.items()]
-    output = Output(out)
-    return output.compare(packages) if check else output.write(packages)
+    return [(Package(name, path, files[name]), api) for name, (api, path) in built.items()]
