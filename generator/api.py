@@ -214,9 +214,9 @@ def generate(
     and packages of specs whose inputs are unchanged come from it, byte for byte what they would
     be without it (see :mod:`generator.generate.cache`).
     """
-    # Imported here: only this command needs the generation stages.
+    # Imported here: only this command needs the generation stages (and a run whose packages all
+    # come from the cache needs none of them).
     from generator.generate.cached import generate_with_cache
-    from generator.generate.pipeline import generate_packages
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
@@ -226,6 +226,8 @@ def generate(
     if result.blocked:
         return result
     if store is None:
+        from generator.generate.pipeline import generate_packages
+
         loaded = [spec for _, spec in specs if spec is not None]
         outcome = generate_packages(
             loaded, out, check=check, templates=templates, progress=progress
