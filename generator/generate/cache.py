@@ -82,6 +82,9 @@ class Cache:
         self.folder = folder / f"v{FORMAT}"
         self.max_bytes = max_bytes
         self.started = time.time()
+        # Each file's state is taken once per run, so every entry a run reads is of one version
+        # of the spec, even if a file changes in the meantime.
+        self._states: dict[tuple[Path, SpecLimits], str] = {}
 
     # -- findings ---------------------------------------------------------------------------------
 
@@ -144,7 +147,7 @@ class Cache:
 
     def _key(self, kind: str, path: Path, limits: SpecLimits, *more: str) -> str:
         """The key of ``kind`` of result for the spec at ``path`` now; "" when it cannot be read."""
-        state = file_state(path, spec_folder(path), limits)
+        state = self._state(path, spec_folder(path), limits)
         return "" if state.startswith(NOT_READ) else _digest(kind, path, limits, state, *more)
 
     def _current(self, key: str, path: Path, limits: SpecLimits) -> dict[str, Any] | None:
@@ -160,9 +163,23 @@ class Cache:
         except (_Corrupt, KeyError, TypeError, ValueError):
             self._discard(key)
             return None
-        if any(file_state(Path(name), folder, limits) != state for name, state in files):
+        if any(self._state(Path(name), folder, limits) != state for name, state in files):
             return None
         return entry
+
+    def read_as_found(self, spec: LoadedSpec) -> bool:
+        """Whether ``spec`` was loaded from the files this cache found (a spec loaded after its
+        findings came from the cache must be the version they are about)."""
+        states = read_states(spec) or {}
+        return all(
+            self._states.get((name, spec.limits), state) == state for name, state in states.items()
+        )
+
+    def _state(self, path: Path, folder: Path, limits: SpecLimits) -> str:
+        known = self._states.get((path, limits))
+        if known is None:
+            known = self._states[path, limits] = file_state(path, folder, limits)
+        return known
 
     def _keep(self, kind: str, spec: LoadedSpec, data: dict[str, Any], *more: str) -> None:
         """Keep ``data`` made from ``spec``, keyed by the bytes it was made from."""

@@ -53,7 +53,11 @@ def generate_with_cache(
         hit = cache.package(path, limits, templates)
         found.append(hit)
         if hit is None:
-            missing.append(spec if spec is not None else load_spec(path, limits))
+            if spec is None:
+                spec = load_spec(path, limits)
+                if not cache.read_as_found(spec):
+                    raise SpecgenError("changed while specgen was running; run it again", path)
+            missing.append(spec)
     rendered = []
     if missing:
         # Imported here: a run whose packages all come from the cache needs no generator.

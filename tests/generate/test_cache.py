@@ -128,12 +128,26 @@ def test_a_result_is_kept_under_the_bytes_it_was_made_from(tmp_path: Path) -> No
     findings = validate_loaded(spec)
     read = spec_path.read_bytes()
     spec_path.write_text(MINIMAL_SPEC, encoding="utf-8")
-    cache = Cache(tmp_path / "cache")
-    cache.keep_findings(spec, findings)
+    Cache(tmp_path / "cache").keep_findings(spec, findings)
 
-    assert cache.findings(spec_path, spec.limits) is None
+    # Each run is a Cache of its own.
+    assert Cache(tmp_path / "cache").findings(spec_path, spec.limits) is None
     spec_path.write_bytes(read)
-    assert cache.findings(spec_path, spec.limits) == findings
+    assert Cache(tmp_path / "cache").findings(spec_path, spec.limits) == findings
+
+
+def test_a_run_reads_one_version_of_a_spec(tmp_path: Path) -> None:
+    """Findings from the cache, then the spec loaded to render it: both must be of one version."""
+    spec_path = write(tmp_path, "spec.yaml", MINIMAL_SPEC)
+    spec = load_spec(spec_path)
+    Cache(tmp_path / "cache").keep_findings(spec, validate_loaded(spec))
+    run = Cache(tmp_path / "cache")
+    assert run.findings(spec_path, spec.limits) == []
+
+    spec_path.write_text(MINIMAL_SPEC.replace("/jobs/{jobId}", "/jobs/{id}"), encoding="utf-8")
+    assert run.findings(spec_path, spec.limits) == []  # what this run found first
+    assert not run.read_as_found(load_spec(spec_path))
+    assert Cache(tmp_path / "cache").findings(spec_path, spec.limits) is None
 
 
 def test_corrupt_entries_are_ignored_and_rebuilt(tmp_path: Path) -> None:
