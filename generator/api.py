@@ -5,13 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator.check import runners
-from generator.check.checker import Checker, Limits
-from generator.check.reports import Reporter, Summary
-from generator.diff.compare import diff_specs
-from generator.diff.revisions import load_version, shown_as
-from generator.diff.rules import DiffReport
 from generator.errors import LoadError, SpecgenError
 from generator.generate.emit import Outcome
 from generator.generate.layout import DEFAULT_LAYOUT, Layout
@@ -21,6 +16,14 @@ from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
 from generator.validate.outcome import SpecReport as SpecReport
 from generator.validate.outcome import validate_loaded as validate_loaded
+
+if TYPE_CHECKING:
+    # Each command imports its stages when it runs: `validate` and a cached `generate` start
+    # without loading the checker's or the diff's modules.
+    from generator.check.checker import Limits
+    from generator.check.reports import Reporter, Summary
+    from generator.diff.rules import DiffReport
+    from generator.generate.cache import Cache
 
 #: File names taken from a folder given as a target.
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -104,26 +107,92 @@ def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport
     return SpecReport(path, findings=validate_loaded(spec))
 
 
+#: Told of each stage and step of a run: (stage, steps done, steps in all). Stages: ``loading``,
+#: ``validating``, then for ``generate`` ``models``, ``clients``, ``formatting``, ``checking``,
+#: ``writing``. The command line draws it on a terminal; the library never prints.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The :data:`Progress` of a run nobody watches."""
+
+
 def load_and_validate(
-    targets: Sequence[Path], limits: SpecLimits = DEFAULT_LIMITS
+    targets: Sequence[Path],
+    limits: SpecLimits = DEFAULT_LIMITS,
+    progress: Progress = no_progress,
 ) -> tuple[list[LoadedSpec], list[SpecReport]]:
     """The specs named by ``targets`` that could be read, and a report for every one of them."""
-    loaded: list[LoadedSpec] = []
+    specs, reports = _validated(targets, limits, None, progress)
+    return [spec for _, spec in specs if spec is not None], reports
+
+
+def _validated(
+    targets: Sequence[Path],
+    limits: SpecLimits,
+    cache: Cache | None,
+    progress: Progress,
+    keep: bool = True,
+) -> tuple[list[tuple[Path, LoadedSpec | None]], list[SpecReport]]:
+    """A report for every spec named by ``targets``, and each spec that could be read, by its path:
+    loaded (with ``keep``), or None when its findings came from ``cache``."""
+    paths = expand_targets(targets or (DEFAULT_SPECS,))
+    specs: list[tuple[Path, LoadedSpec | None]] = []
     reports: list[SpecReport] = []
-    for path, spec in _load_all(targets, limits):
-        if isinstance(spec, LoadError):
-            reports.append(SpecReport(path, load_error=spec))
+    for index, path in enumerate(paths):
+        progress("loading", index, len(paths))
+        read = _read(path, limits, cache)
+        if isinstance(read, SpecReport):
+            reports.append(read)
+            if read.load_error is None:
+                specs.append((path, None))
             continue
-        reports.append(SpecReport(path, findings=validate_loaded(spec)))
-        loaded.append(spec)
-    return loaded, reports
+        progress("validating", index, len(paths))
+        reports.append(_validate_read(path, read, cache))
+        specs.append((path, read if keep else None))
+    return specs, reports
+
+
+def _read(path: Path, limits: SpecLimits, cache: Cache | None) -> LoadedSpec | SpecReport:
+    """The spec at ``path``, loaded; or its report when that is known without validating it: its
+    findings kept in ``cache``, or why it could not be loaded."""
+    known = cache.findings(path, limits) if cache is not None else None
+    if known is not None:
+        return SpecReport(path, findings=known)
+    try:
+        return load_spec(path, limits)
+    except LoadError as exc:
+        return SpecReport(path, load_error=exc)
+
+
+def _validate_read(path: Path, spec: LoadedSpec, cache: Cache | None) -> SpecReport:
+    """The report of the loaded ``spec``, its findings kept in ``cache``."""
+    findings = validate_loaded(spec)
+    if cache is not None:
+        cache.keep_findings(spec, findings)
+    return SpecReport(path, findings=findings)
 
 
 def validate(
-    targets: Sequence[Path] = (DEFAULT_SPECS,), limits: SpecLimits = DEFAULT_LIMITS
+    targets: Sequence[Path] = (DEFAULT_SPECS,),
+    limits: SpecLimits = DEFAULT_LIMITS,
+    *,
+    cache: Path | None = None,
+    progress: Progress = no_progress,
 ) -> list[SpecReport]:
-    """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`."""
-    return [validate_spec(path, limits) for path in expand_targets(targets or (DEFAULT_SPECS,))]
+    """Validate every spec named by ``targets`` (files or folders); see :func:`validate_spec`.
+
+    With ``cache`` (a folder), a spec whose files are all as they were when it was last validated
+    is not read again: its findings come from the cache (see :mod:`generator.generate.cache`).
+    """
+    return _validated(targets, limits, _cache(cache), progress, keep=False)[1]
+
+
+def _cache(folder: Path | None) -> Cache | None:
+    # Imported here: a run without the cache needs none of it.
+    from generator.generate.cache import Cache
+
+    return None if folder is None else Cache(folder)
 
 
 DEFAULT_OUTPUT = Path("generated")
@@ -148,50 +217,66 @@ def generate(
     check: bool = False,
     templates: Path | None = None,
     limits: SpecLimits = DEFAULT_LIMITS,
-    layout: Layout | None = None,
+    layout: Layout = DEFAULT_LAYOUT,
+    *,
+    cache: Path | None = None,
+    progress: Progress = no_progress,
 ) -> GenerateResult:
     """Generate a client package per spec into ``out`` (or, with ``check``, compare against it).
 
     Specs are validated first; if any has errors, nothing is written. Otherwise every package is
     rendered and formatted before the first file is touched. ``layout`` (tests lower it) says
-    which packages are laid out lazily; by default, those of large specs.
+    which packages are laid out lazily; by default, those of large specs. With ``cache`` (a
+    folder), findings and packages of specs whose inputs are unchanged come from it, byte for byte
+    what they would be without it (see :mod:`generator.generate.cache`).
     """
     # Imported here: only this command needs the generation stages.
     from generator.generate.pipeline import Generation
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
-    read = _load_all(targets, limits)
-    loaded = [spec for _, spec in read if isinstance(spec, LoadedSpec)]
+    store = _cache(cache)
+    paths = expand_targets(targets or (DEFAULT_SPECS,))
+    read: list[LoadedSpec | SpecReport] = []
+    for index, path in enumerate(paths):
+        progress("loading", index, len(paths))
+        read.append(_read(path, limits, store))
+    loaded = [spec for spec in read if isinstance(spec, LoadedSpec)]
+    unreadable = any(isinstance(r, SpecReport) and r.load_error is not None for r in read)
     # The models of a large spec are made while it is validated (see Generation); they are used
     # only if every spec passes.
-    with Generation(
-        loaded if len(loaded) == len(read) else [], templates, layout or DEFAULT_LAYOUT
-    ) as generation:
-        result = GenerateResult(
-            [
-                SpecReport(path, load_error=spec)
-                if isinstance(spec, LoadError)
-                else SpecReport(path, findings=validate_loaded(spec))
-                for path, spec in read
-            ]
-        )
-        if not result.blocked:
+    with Generation([] if unreadable else loaded, templates, layout, progress) as generation:
+        specs: list[tuple[Path, LoadedSpec | None]] = []
+        reports: list[SpecReport] = []
+        for index, (path, spec) in enumerate(zip(paths, read, strict=True)):
+            if isinstance(spec, SpecReport):
+                reports.append(spec)
+                specs.append((path, None))
+                continue
+            progress("validating", index, len(paths))
+            reports.append(_validate_read(path, spec, store))
+            specs.append((path, spec))
+        result = GenerateResult(reports)
+        if result.blocked:
+            return result
+        if store is None:
             result.outcome = generation.finish(out, check=check)
+        else:
+            # Imported here: a run without the cache needs none of it.
+            from generator.generate.cached import generate_with_cache
+
+            result.outcome = generate_with_cache(
+                specs,
+                out,
+                store,
+                generation.render,
+                limits=limits,
+                check=check,
+                templates=templates,
+                layout=layout,
+                progress=progress,
+            )
     return result
-
-
-def _load_all(
-    targets: Sequence[Path], limits: SpecLimits
-) -> list[tuple[Path, LoadedSpec | LoadError]]:
-    """Each spec named by ``targets``, loaded, or why it could not be."""
-    read: list[tuple[Path, LoadedSpec | LoadError]] = []
-    for path in expand_targets(targets or (DEFAULT_SPECS,)):
-        try:
-            read.append((path, load_spec(path, limits)))
-        except LoadError as exc:
-            read.append((path, exc))
-    return read
 
 
 def check(
@@ -210,6 +295,10 @@ def check(
     in flight. Raises :class:`UnusableSpecError`, before any exchange is checked, for specs that
     are not OpenAPI or whose ``$ref``s cannot be followed.
     """
+    from generator.check import runners
+    from generator.check.checker import Checker, Limits
+    from generator.check.reports import Summary
+
     for recording in recordings:
         if recording.suffix.lower() not in (".har", ".json", ".jsonl"):
             raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
@@ -277,6 +366,9 @@ def diff(old_ref: str, new_ref: str, limits: SpecLimits = DEFAULT_LIMITS) -> Dif
     :class:`LoadError` for a version that cannot be read, :class:`UnusableSpecError` for one that
     is not OpenAPI or whose ``$ref``s cannot be followed (comparing it would answer wrongly).
     """
+    from generator.diff.compare import diff_specs
+    from generator.diff.revisions import load_version, shown_as
+
     old, new = load_version(old_ref, limits), load_version(new_ref, limits)
     refuse_unusable([(old_ref, old), (new_ref, new)], shown_as)
     return diff_specs(old, new, old_ref, new_ref)

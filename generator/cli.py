@@ -6,10 +6,11 @@ Exit codes: 0 all good, 1 findings (an invalid spec), 2 usage error or unreadabl
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -97,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for reads_specs in (validate, generate, bundle, diff):
         _add_limit_flags(reads_specs)
+    for cached in (validate, generate):
+        _add_run_flags(cached)
 
     check = commands.add_parser(
         "check", help="check recorded exchanges (.har, .json, .jsonl) against the specs"
@@ -147,6 +150,42 @@ def _add_limit_flags(command: argparse.ArgumentParser) -> None:
             metavar="N",
             help=f"{text} ({default})",
         )
+
+
+def _add_run_flags(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("cache and display")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument(
+        "--cache-dir",
+        type=Path,
+        metavar="DIR",
+        help="keep results here (default: $SPECGEN_CACHE_DIR, else the user cache folder,"
+        " ~/.cache/specgen on Linux)",
+    )
+    where.add_argument("--no-cache", action="store_true", help="neither read nor keep results")
+    group.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress display on the terminal"
+    )
+
+
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    from generator.generate.cache import default_folder
+
+    if args.no_cache:
+        return None
+    return args.cache_dir or default_folder()
+
+
+@contextlib.contextmanager
+def _progress(args: argparse.Namespace) -> Iterator[api.Progress]:
+    """What draws the run's stages: a display on a terminal, nothing when piped or ``--quiet``."""
+    if args.quiet or not sys.stderr.isatty():
+        yield api.no_progress
+        return
+    from generator.progress import StageDisplay
+
+    with StageDisplay() as display:
+        yield display
 
 
 def _limits(args: argparse.Namespace) -> SpecLimits:
@@ -266,7 +305,13 @@ class _Progress:
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    reports = api.validate(args.targets or [api.DEFAULT_SPECS], _limits(args))
+    with _progress(args) as progress:
+        reports = api.validate(
+            args.targets or [api.DEFAULT_SPECS],
+            _limits(args),
+            cache=_cache_dir(args),
+            progress=progress,
+        )
     render = report.as_json if args.format == "json" else report.as_text
     print(render(reports, args.strict))
     if any(r.load_error is not None for r in reports):
@@ -275,9 +320,16 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_generate(args: argparse.Namespace) -> int:
-    result = api.generate(
-        args.targets or [api.DEFAULT_SPECS], args.out, args.check, args.templates, _limits(args)
-    )
+    with _progress(args) as progress:
+        result = api.generate(
+            args.targets or [api.DEFAULT_SPECS],
+            args.out,
+            args.check,
+            args.templates,
+            _limits(args),
+            cache=_cache_dir(args),
+            progress=progress,
+        )
     if _print_news(result.reports):
         return EXIT_USAGE
     if result.blocked or result.outcome is None:

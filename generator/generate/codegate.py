@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.errors import SpecgenError
-from generator.generate.ir import Api
 from generator.generate.layout import LAZY_MODULE, MODELS_INDEX
 from generator.generate.lazygate import (
     check_lazy_module,
@@ -35,6 +34,7 @@ from generator.generate.lazygate import (
     relative_import_allowed,
     sibling_classes,
 )
+from generator.generate.places import Places
 
 #: Modules generated code may import (``None`` in a relative import is the package itself).
 ALLOWED_IMPORTS = frozenset(
@@ -261,9 +261,7 @@ def _allowed_import(node: ast.Import | ast.ImportFrom) -> bool:
         return all(alias.name in ALLOWED_IMPORTS for alias in node.names)
     if node.level and relative_import_allowed(node):
         return True  # between the modules of the lazy layout (generator/generate/lazygate.py)
-    allowed = (
-        node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
-    )
+    allowed = node.module in ALLOWED_RELATIVE if node.level == 1 else node.module in ALLOWED_IMPORTS
     if node.level == 0 and node.module == "builtins":
         # datamodel-code-generator's aliases for types a field name hides (`str as str_aliased`).
         allowed = all(alias.name in BUILTIN_TYPES for alias in node.names)
@@ -487,11 +485,12 @@ class _ModelShapes:
             raise self.refuse(node, context, f"a {type(node).__name__} as a value")
 
 
-def check_generated(api: Api, module: str, source: str, spec: Path) -> None:
+def check_generated(api: Places, module: str, source: str, spec: Path) -> None:
     """:func:`check_module` on one file of ``api``'s package; a refusal becomes a located error.
 
     The error names the schema (for a model class) or the operation (for a client method) the
-    refused code came from, at its line in the spec.
+    refused code came from, at its line in the spec. ``api`` is the package's IR, or the places
+    of one kept by the cache (:mod:`generator.generate.places`).
     """
     if not module.endswith(".py"):
         return

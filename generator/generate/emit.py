@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,9 +80,16 @@ class Output:
         outcome.removed = [path for path in stale if (self.folder / path).exists()]
         return outcome
 
-    def write(self, packages: list[Package]) -> Outcome:
-        """Bring the folder in line with ``packages``; returns what changed."""
+    def write(
+        self, packages: list[Package], before: Callable[[Outcome], None] | None = None
+    ) -> Outcome:
+        """Bring the folder in line with ``packages``; returns what changed.
+
+        ``before`` is shown what will change before anything does, and may stop it by raising.
+        """
         outcome = self.compare(packages)
+        if before is not None:
+            before(outcome)
         wanted, _ = self.plan(packages)
         for path in outcome.written:
             atomic_write(self._jailed(path), wanted[path])

@@ -16,7 +16,7 @@ caller validates, and :meth:`Generation.finish` builds on them only once validat
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -47,6 +47,14 @@ def models_templates(templates: Path | None) -> Path:
     return chosen if chosen.is_dir() else default_templates() / "python" / "models"
 
 
+#: Told of each stage and step of a run: (stage, steps done, steps in all); see generator.api.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(stage: str, done: int, total: int) -> None:
+    """The :data:`Progress` of a run nobody watches."""
+
+
 #: A spec with at least this many model schemas has its models made in a worker process while the
 #: caller validates. Below it, starting an interpreter costs more than the overlap saves.
 PARALLEL_SCHEMAS = 300
@@ -59,6 +67,7 @@ def generate_packages(
     check: bool = False,
     templates: Path | None = None,
     layout: Layout = DEFAULT_LAYOUT,
+    progress: Progress = no_progress,
 ) -> Outcome:
     """Write a client package per spec into ``out`` (or, with ``check``, compare against it).
 
@@ -66,8 +75,17 @@ def generate_packages(
     first file is touched, so a failure leaves ``out`` as it was. ``layout`` says which packages
     are laid out lazily (:mod:`~generator.generate.layout`).
     """
-    with Generation(specs, templates, layout) as generation:
+    with Generation(specs, templates, layout, progress) as generation:
         return generation.finish(out, check=check)
+
+
+def write_packages(
+    packages: Sequence[Package], out: Path, *, check: bool = False, progress: Progress = no_progress
+) -> Outcome:
+    """Bring ``out`` in line with ``packages`` (already gated), or with ``check`` say how it differs."""
+    progress("writing", 0, 1)
+    output = Output(out)
+    return output.compare(list(packages)) if check else output.write(list(packages))
 
 
 class Generation:
@@ -80,16 +98,20 @@ class Generation:
         specs: Sequence[LoadedSpec],
         templates: Path | None = None,
         layout: Layout = DEFAULT_LAYOUT,
+        progress: Progress = no_progress,
     ) -> None:
         self.specs = list(specs)
         self.templates = templates
         self.layout = layout
+        self.progress = progress
         self._model_templates = models_templates(templates)
+        # By the id of the spec: render() may be given any of them, or a spec loaded later.
         self._schemas: dict[int, ClientSchemas] = {}
         self._workers: dict[int, _ModelsWorker] = {}
 
     def __enter__(self) -> Generation:
-        for index, spec in enumerate(self.specs):
+        for spec in self.specs:
+            index = id(spec)
             try:
                 schemas = collect_schemas(spec)
             except Exception:
@@ -113,13 +135,25 @@ class Generation:
     def finish(self, out: Path, *, check: bool = False) -> Outcome:
         """Write the packages into ``out`` (or, with ``check``, compare against it); see
         :func:`generate_packages`."""
+        packages = self.render(self.specs)
+        return write_packages(
+            [package for package, _ in packages], out, check=check, progress=self.progress
+        )
+
+    def render(self, specs: Sequence[LoadedSpec]) -> list[tuple[Package, Api]]:
+        """A package per spec, in order, with its IR: rendered, formatted and gated, not written.
+
+        The models of a spec given to the constructor come from its worker when it has one.
+        """
+        progress = self.progress
         env = environment(self.templates)
         # Per package: its IR and the spec it came from (errors in the generated code cite it).
         built: dict[str, tuple[Api, Path]] = {}
         rendered: dict[str, str] = {}
-        for index, spec in enumerate(self.specs):
-            schemas = self._schemas.get(index) or collect_schemas(spec)
-            worker = self._workers.get(index)
+        for number, spec in enumerate(specs):
+            progress("models", number, len(specs))
+            schemas = self._schemas.get(id(spec)) or collect_schemas(spec)
+            worker = self._workers.get(id(spec))
             if worker is not None:
                 models = worker.result()
             else:
@@ -130,18 +164,19 @@ class Generation:
                     f"{spec.root.path} and {built[api.name][1]} both become package {api.name!r}"
                 )
             built[api.name] = (api, spec.root.path)
+            progress("clients", number, len(specs))
             for name, text in render_package(api, env, self.layout).items():
                 rendered[f"{api.name}/{name}"] = text
+        progress("formatting", 0, 1)
         formatted = format_sources(rendered)
         files: dict[str, dict[str, str]] = {name: {} for name in built}
-        for path, text in formatted.items():
+        for number, (path, text) in enumerate(formatted.items()):
+            progress("checking", number, len(formatted))
             package, _, module = path.partition("/")
             api, spec_path = built[package]
             check_generated(api, module, text, spec_path)
             files[package][module] = text
-        packages = [Package(name, spec_path, files[name]) for name, (_, spec_path) in built.items()]
-        output = Output(out)
-        return output.compare(packages) if check else output.write(packages)
+        return [(Package(name, path, files[name]), api) for name, (api, path) in built.items()]
 
 
 @dataclass

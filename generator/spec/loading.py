@@ -9,6 +9,7 @@ there is one, the line and column.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from pathlib import Path
@@ -20,12 +21,30 @@ from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.yaml_reader import parse_yaml
 
 
-def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
+def load_document(
+    path: Path, limits: SpecLimits = DEFAULT_LIMITS, digests: dict[Path, str] | None = None
+) -> Document:
     """Read ``path`` as YAML (or JSON) into a :class:`Document`; raises :class:`LoadError`.
 
     Only a regular file is read: a FIFO, a device or a socket could block forever or never end, so
-    the file is opened without blocking and checked before a byte is read.
+    the file is opened without blocking and checked before a byte is read. ``digests`` is told the
+    SHA-256 of the bytes read, under the file's real path, even when they do not parse.
     """
+    raw = read_bytes(path, limits)
+    if digests is not None:
+        digests[Path(os.path.realpath(path))] = hashlib.sha256(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(f"not UTF-8 text (byte {exc.start})", path, line, col) from None
+    return parse_document(text, path, limits)
+
+
+def read_bytes(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> bytes:
+    """The bytes of the regular file ``path``, at most ``limits.max_spec_bytes`` of them; raises
+    :class:`LoadError` for anything else (see :func:`load_document`)."""
     try:
         # Checked before opening (a socket cannot even be opened) and again on what was opened.
         _refuse_special(os.stat(path).st_mode, path)
@@ -51,13 +70,7 @@ def load_document(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> Document:
             " (--max-spec-bytes)",
             path,
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(f"not UTF-8 text (byte {exc.start})", path, line, col) from None
-    return parse_document(text, path, limits)
+    return raw
 
 
 def _refuse_special(mode: int, path: Path) -> None:

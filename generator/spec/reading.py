@@ -48,7 +48,9 @@ def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
     becomes a finding in :attr:`LoadedSpec.problems` so the rest of the spec is still checked.
     More named schemas than ``limits`` allow is a :class:`LoadError` too.
     """
-    spec = LoadedSpec(load_document(path, limits), limits)
+    digests: dict[Path, str] = {}
+    spec = LoadedSpec(load_document(path, limits, digests), limits)
+    spec.digests.update(digests)
     pending = [spec.root]
     seen = {spec.root.path.resolve()}
     while pending:

@@ -69,6 +69,10 @@ class LoadedSpec:
         self.documents: dict[Path, Document] = {root.path.resolve(): root}
         self.refs: list[Ref] = []
         self.problems: list[Finding] = []
+        #: Every file a ``$ref`` has named so far, as named (links not followed), loaded or not.
+        self.named_files: set[Path] = set()
+        #: The SHA-256 of every file read so far, by real path: what the results were made from.
+        self.digests: dict[Path, str] = {}
         self._unloadable: dict[Path, str] = {}
         self._uris: dict[int, str] = {}
         self._by_uri: dict[str, Document] = {}
@@ -119,7 +123,10 @@ class LoadedSpec:
             if "\x00" in name:
                 raise RefError("ref-resolves", f"$ref {ref!r} names no file: it holds a NUL byte")
             try:
-                path = (document.path.resolve().parent / name).resolve()
+                named = document.path.resolve().parent / name
+                # Kept before anything is read, so a cache sees every file a result depends on.
+                self.named_files.add(named)
+                path = named.resolve()
             except (OSError, ValueError) as exc:
                 raise RefError("ref-resolves", f"$ref {ref!r} names no file: {exc}") from None
             if not path.is_relative_to(self.folder):
@@ -170,7 +177,7 @@ class LoadedSpec:
         if path in self._unloadable:
             raise RefError("ref-resolves", f"$ref {ref!r}: {self._unloadable[path]}")
         try:
-            loaded = load_document(path, self.limits)
+            loaded = load_document(path, self.limits, self.digests)
         except LoadError as exc:
             self._unloadable[path] = str(exc)
             raise RefError("ref-resolves", f"$ref {ref!r}: {exc}") from None
