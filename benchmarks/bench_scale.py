@@ -429,28 +429,39 @@ def section_validate(bench: Bench) -> None:
 
 
 #: Run in a fresh interpreter: import the package lazily (``Client`` only) or eagerly (every
-#: model class touched), then optionally call one operation; prints the figures as JSON.
+#: model class touched), then optionally call one operation; prints the figures as JSON. Eagerly,
+#: the models are every public name ``models`` lists and, if it is a package (a lazy layout may
+#: list nothing until asked), every class of each of its modules.
 IMPORT_PROBE = """
-import importlib, json, resource, sys, time
+import importlib, json, pkgutil, resource, sys, time
 
 def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def model_classes(package):
+    models = package.models
+    found = {}
+    modules = [models]
+    for info in pkgutil.iter_modules(getattr(models, "__path__", [])):
+        modules.append(importlib.import_module(f"{models.__name__}.{info.name}"))
+    for module in modules:
+        names = set(dir(module)) | set(getattr(module, "__all__", ()))
+        for attribute in sorted(n for n in names if not n.startswith("_")):
+            value = getattr(module, attribute)
+            if isinstance(value, type) and value.__module__.startswith(package.__name__):
+                found[id(value)] = value
+    return list(found.values())
 
 mode, name, method, body_file = sys.argv[1:5]
 figures = {}
 started = time.perf_counter()
 package = importlib.import_module(name)
 if mode == "eager":
-    models = package.models
-    names = set(dir(models)) | set(getattr(models, "__all__", ()))
-    classes = 0
-    for attribute in sorted(n for n in names if not n.startswith("_")):
-        value = getattr(models, attribute)
-        if isinstance(value, type) and value.__module__.startswith(name):
-            classes += 1
-            if getattr(value, "__pydantic_complete__", True) is False:
-                value.model_rebuild()
-    figures["classes"] = classes
+    classes = model_classes(package)
+    for value in classes:
+        if getattr(value, "__pydantic_complete__", True) is False:
+            value.model_rebuild()
+    figures["classes"] = len(classes)
 else:
     package.Client
 figures["import_s"] = time.perf_counter() - started
