@@ -301,7 +301,7 @@ class Client:
         be used. Users are able to see jobs run by them and jobs run on schedules shared via
         Collections.
 
-        `GET /v3/jobs/{jobId}` (operationId `getJob`).
+        operationId `getJob`: `GET /v3/jobs/{jobId}`.
 
         Args:
             job_id: The Job ID.
@@ -343,7 +343,7 @@ class Client:
 
         Retrieve all messages of a specific job. Only Curators can use this endpoint.
 
-        `GET /v3/jobs/{jobId}/messages` (operationId `getJobMessages`).
+        operationId `getJobMessages`: `GET /v3/jobs/{jobId}/messages`.
 
         Args:
             job_id: The Job ID.
@@ -476,7 +476,7 @@ class AsyncClient:
         be used. Users are able to see jobs run by them and jobs run on schedules shared via
         Collections.
 
-        `GET /v3/jobs/{jobId}` (operationId `getJob`).
+        operationId `getJob`: `GET /v3/jobs/{jobId}`.
 
         Args:
             job_id: The Job ID.
@@ -518,7 +518,7 @@ class AsyncClient:
 
         Retrieve all messages of a specific job. Only Curators can use this endpoint.
 
-        `GET /v3/jobs/{jobId}/messages` (operationId `getJobMessages`).
+        operationId `getJobMessages`: `GET /v3/jobs/{jobId}/messages`.
 
         Args:
             job_id: The Job ID.

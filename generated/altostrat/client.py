@@ -249,7 +249,7 @@ class Client:
     ) -> models.Job:
         """Get Job Details
 
-        `GET /site/{site}/job/{job}` (operationId `getJobDetails`).
+        operationId `getJobDetails`: `GET /site/{site}/job/{job}`.
 
         Args:
             site: The UUID of the Site.
@@ -378,7 +378,7 @@ class AsyncClient:
     ) -> models.Job:
         """Get Job Details
 
-        `GET /site/{site}/job/{job}` (operationId `getJobDetails`).
+        operationId `getJobDetails`: `GET /site/{site}/job/{job}`.
 
         Args:
             site: The UUID of the Site.

@@ -200,7 +200,7 @@ class Client:
     ) -> models.Job:
         """Get a job by ID
 
-        `GET /jobs/{jobId}` (operationId `getJobById`).
+        operationId `getJobById`: `GET /jobs/{jobId}`.
 
         Args:
             job_id: The `jobId` path parameter.
@@ -312,7 +312,7 @@ class AsyncClient:
     ) -> models.Job:
         """Get a job by ID
 
-        `GET /jobs/{jobId}` (operationId `getJobById`).
+        operationId `getJobById`: `GET /jobs/{jobId}`.
 
         Args:
             job_id: The `jobId` path parameter.

@@ -243,7 +243,7 @@ class Client:
 
         Retrieves the specified job.
 
-        `GET /jobs/{jobID}` (operationId `getJob`).
+        operationId `getJob`: `GET /jobs/{jobID}`.
 
         Args:
             job_id: The unique identifier of the requested job.
@@ -370,7 +370,7 @@ class AsyncClient:
 
         Retrieves the specified job.
 
-        `GET /jobs/{jobID}` (operationId `getJob`).
+        operationId `getJob`: `GET /jobs/{jobID}`.
 
         Args:
             job_id: The unique identifier of the requested job.

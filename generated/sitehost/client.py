@@ -288,7 +288,7 @@ class Client:
         Get information about a job, such as its status, creation time, and any relevant log
         messages.
 
-        `GET /job/get.json` (operationId `getJob`).
+        operationId `getJob`: `GET /job/get.json`.
 
         Args:
             type: The job type as returned by an endpoint.
@@ -417,7 +417,7 @@ class AsyncClient:
         Get information about a job, such as its status, creation time, and any relevant log
         messages.
 
-        `GET /job/get.json` (operationId `getJob`).
+        operationId `getJob`: `GET /job/get.json`.
 
         Args:
             type: The job type as returned by an endpoint.

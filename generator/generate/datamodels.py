@@ -18,7 +18,13 @@ from typing import Any
 from generator.errors import SpecgenError
 from generator.generate.discriminators import prefer_tagged_branches
 from generator.generate.ir import NamedSchema
-from generator.generate.model_input import prepare, restore_texts, write_literal
+from generator.generate.model_input import (
+    ModelInput,
+    models_document,
+    prepare,
+    restore_texts,
+    write_literal,
+)
 from generator.generate.naming import class_name
 from generator.generate.patterns import bound_patterns
 from generator.generate.source_edits import ParsedModule, class_bases
@@ -69,23 +75,31 @@ TEXT_FORMATS = (
 
 def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> ModelsModule:
     """Run datamodel-code-generator on ``schemas`` and describe the module it wrote."""
-    # Imported here: it is slow to import, and only generation needs it.
-    from datamodel_code_generator import generate
-    from datamodel_code_generator.enums import DataModelType, InputFileType
-    from datamodel_code_generator.format import PythonVersion
-
     if not schemas:
         # A spec without a schema that becomes a model: an empty module, which
         # datamodel-code-generator refuses to write ("Models not found in the input data").
         return ModelsModule("from __future__ import annotations\n", "", False, frozenset(), {})
     given = prepare(schemas)
+    source = run_generator(given.schemas, given.aliases, template_dir)
+    return finish_models(source, given, schemas)
+
+
+def run_generator(schemas: dict[str, Any], aliases: Mapping[str, str], template_dir: Path) -> str:
+    """datamodel-code-generator's module for ``schemas``, allowlisted copies by class name (see
+    :func:`~generator.generate.model_input.prepare`)."""
+    # Imported here: it is slow to import, and only generation needs it.
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import DataModelType, InputFileType
+    from datamodel_code_generator.format import PythonVersion
+
+    names = frozenset(schemas)
     with warnings.catch_warnings():
         # It warns about constraints pydantic cannot take (a pattern on a UUID field); the payload
         # conformance checks still apply them, so the warning is noise here.
         warnings.simplefilter("ignore")
         try:
             source = generate(
-                given.document,
+                models_document(schemas),
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
                 target_python_version=PythonVersion.PY_311,
@@ -109,26 +123,53 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
                 formatters=[],
                 # Defence in depth: the allowlisted input has no remote refs to resolve anyway.
                 allow_remote_refs=False,
-                aliases=given.aliases,
+                aliases=dict(aliases),
                 # Every schema that becomes a class arrives named (see generator/generate/schemas.py);
                 # a class it still names itself is named by specgen's rule too, and can never take
                 # a name given to a schema.
-                custom_class_name_generator=_Residual(frozenset(s.class_name for s in schemas)),
+                custom_class_name_generator=_Residual(names),
             )
         except Exception as exc:  # its errors are many and undocumented; keep the message
             raise SpecgenError(f"datamodel-code-generator failed: {exc}") from None
     if not isinstance(source, str):
         raise SpecgenError("datamodel-code-generator returned no single module")
+    return source
+
+
+def finish_models(
+    source: str,
+    given: ModelInput,
+    schemas: tuple[NamedSchema, ...],
+    keep: frozenset[str] | None = None,
+    borrowed: frozenset[str] = frozenset(),
+    implicit: Mapping[str, str] | None = None,
+) -> ModelsModule:
+    """The models module from datamodel-code-generator's ``source``: spec text put back, patterns
+    bounded, discriminators hinted, every schema's class checked, and the module described.
+
+    With ``keep``, only the classes of those schemas are kept, with the classes
+    datamodel-code-generator made for their inline parts (see :mod:`generator.generate.chunks`):
+    the classes of ``borrowed`` schemas stood in for schemas another part of the run models, so
+    that this part could be made alone. ``implicit`` then gives the implicit discriminator tags of
+    every schema of the run (:func:`~generator.generate.discriminators.implicit_tags`).
+    """
     # Parsed once: each pass below changes the one tree in place, and the text is written once.
     module = ParsedModule(_strip_header(source))
     restore_texts(module, given)
-    discriminated = prefer_tagged_branches(module, schemas)
+    discriminated = prefer_tagged_branches(module, schemas, implicit)
     bounded = bound_patterns(module)
     check_classes(module.tree, schemas)
     enums = enum_classes(module.tree)
     imports_end = module.imports_end()
     # Last: reading the root annotations rewrites their nodes.
     classes, roots = describe(module.tree, {named.class_name for named in schemas})
+    if keep is not None:
+        kept = _with_inline_classes(module.tree, keep, borrowed)
+        for node in module.tree.body:
+            if isinstance(node, ast.ClassDef) and node.name not in kept:
+                module.remove(node)
+        classes, enums = classes & kept, enums & kept
+        roots = {name: root for name, root in roots.items() if name in kept}
     lines = module.text(write_literal).split("\n")
     # Edits are inside classes, which come after the imports, so the split line has not moved.
     return ModelsModule(
@@ -140,6 +181,23 @@ def generate_models(schemas: tuple[NamedSchema, ...], template_dir: Path) -> Mod
         enums,
         discriminated,
     )
+
+
+def _with_inline_classes(
+    tree: ast.Module, keep: frozenset[str], borrowed: frozenset[str]
+) -> frozenset[str]:
+    """``keep`` and the classes datamodel-code-generator named itself (no schema's name) that the
+    kept classes use, transitively: the inline parts of the kept schemas."""
+    defined = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    kept = set(keep) & defined.keys()
+    stack = list(kept)
+    while stack:
+        for node in ast.walk(defined[stack.pop()]):
+            name = node.id if isinstance(node, ast.Name) else None
+            if name in defined and name not in kept and name not in borrowed:
+                kept.add(name)
+                stack.append(name)
+    return frozenset(kept)
 
 
 class _Residual:

@@ -43,14 +43,25 @@ class Union:
     tags: Mapping[str, str]
 
 
-def unions(schemas: tuple[NamedSchema, ...]) -> dict[str, list[Union]]:
-    """The discriminated unions of each class, with the tag values of their branches."""
-    implicit = {
+def implicit_tags(schemas: tuple[NamedSchema, ...]) -> dict[str, str]:
+    """The tag value each component's class answers to without a mapping: its schema's name."""
+    return {
         named.class_name: jp.split(named.source.pointer)[-1]
         for named in schemas
         if named.source.pointer.startswith(_COMPONENT_POINTER)
         and len(jp.split(named.source.pointer)) == 3
     }
+
+
+def unions(
+    schemas: tuple[NamedSchema, ...], implicit: Mapping[str, str] | None = None
+) -> dict[str, list[Union]]:
+    """The discriminated unions of each class, with the tag values of their branches.
+
+    ``implicit`` (by default, that of ``schemas``) names the tag of each class a branch may be:
+    made in parts, a class's branches may be another part's schemas.
+    """
+    implicit = implicit_tags(schemas) if implicit is None else implicit
     found: dict[str, list[Union]] = {}
     for named in schemas:
         for where, node in _sites(named.schema):
@@ -124,10 +135,14 @@ def _class(ref: Any) -> str | None:
 # -- the generated module -------------------------------------------------------------------------------
 
 
-def prefer_tagged_branches(module: ParsedModule, schemas: tuple[NamedSchema, ...]) -> bool:
+def prefer_tagged_branches(
+    module: ParsedModule,
+    schemas: tuple[NamedSchema, ...],
+    implicit: Mapping[str, str] | None = None,
+) -> bool:
     """Annotate each discriminated union of ``module`` with its tags, the statements changed in
-    place; whether any was."""
-    found = unions(schemas)
+    place; whether any was. ``implicit``: see :func:`unions`."""
+    found = unions(schemas, implicit)
     if not found:
         return False
     classes = module.class_definitions()

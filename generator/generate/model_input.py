@@ -113,7 +113,8 @@ _APPLIES_TO: dict[str, frozenset[str]] = {
 class ModelInput:
     """The document handed to datamodel-code-generator and what is needed to read its output."""
 
-    document: dict[str, Any]
+    #: The allowlisted copy of each schema, by class name.
+    schemas: dict[str, Any]
     #: Opaque token -> the spec text it stands for.
     texts: dict[str, str] = field(default_factory=dict)
     #: Property name -> the Python field name to use instead (names Python would merge).
@@ -134,15 +135,23 @@ def prepare(schemas: Iterable[NamedSchema]) -> ModelInput:
     copier = _Copier(classes, stem)
     components = {s.class_name: copier.schema(s.schema) for s in named}
     drop_unfit_defaults(components, REF_PREFIX)
-    document = {
+    return ModelInput(
+        components,
+        copier.texts,
+        copier.aliases,
+        re.compile(re.escape(stem) + r"[0-9]{6}z"),
+    )
+
+
+def models_document(schemas: dict[str, Any]) -> dict[str, Any]:
+    """The document datamodel-code-generator is given: ``schemas`` (allowlisted copies, by class
+    name) as the components of an OpenAPI document; nothing else reads it."""
+    return {
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
-        "components": {"schemas": components},
+        "components": {"schemas": schemas},
     }
-    return ModelInput(
-        document, copier.texts, copier.aliases, re.compile(re.escape(stem) + r"[0-9]{6}z")
-    )
 
 
 class _Copier:

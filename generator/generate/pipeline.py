@@ -15,28 +15,27 @@ caller validates, and :meth:`Generation.finish` builds on them only once validat
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from generator.errors import SpecgenError
 from generator.generate.build import build_api
+from generator.generate.chunks import join, make_part, split
 from generator.generate.codegate import check_generated
-from generator.generate.datamodels import ModelsModule, generate_models
+from generator.generate.datamodels import generate_models
+from generator.generate.discriminators import implicit_tags
 from generator.generate.emit import Outcome, Output, Package
 from generator.generate.ir import Api, NamedSchema
 from generator.generate.layout import DEFAULT_LAYOUT, Layout
+from generator.generate.model_input import prepare
 from generator.generate.render import (
     environment,
     format_sources,
     render_package,
 )
 from generator.generate.schemas import ClientSchemas, collect_schemas
+from generator.generate.workers import Worker
 from generator.resources import default_templates
 from generator.spec.refs import LoadedSpec
 
@@ -55,9 +54,12 @@ def no_progress(stage: str, done: int, total: int) -> None:
     """The :data:`Progress` of a run nobody watches."""
 
 
-#: A spec with at least this many model schemas has its models made in a worker process while the
+#: A spec with at least this many model schemas has its models made in worker processes while the
 #: caller validates. Below it, starting an interpreter costs more than the overlap saves.
 PARALLEL_SCHEMAS = 300
+#: Parts such a spec's models are made in, side by side (:mod:`~generator.generate.chunks`). A
+#: constant, not the number of cores: the generated module must not depend on the machine.
+MODEL_PARTS = 2
 
 
 def generate_packages(
@@ -107,7 +109,7 @@ class Generation:
         self._model_templates = models_templates(templates)
         # By the id of the spec: render() may be given any of them, or a spec loaded later.
         self._schemas: dict[int, ClientSchemas] = {}
-        self._workers: dict[int, _ModelsWorker] = {}
+        self._workers: dict[int, list[Worker]] = {}
 
     def __enter__(self) -> Generation:
         for spec in self.specs:
@@ -120,8 +122,24 @@ class Generation:
                 continue
             self._schemas[index] = schemas
             if len(schemas.definitions) >= PARALLEL_SCHEMAS:
-                self._workers[index] = _ModelsWorker(schemas.definitions, self._model_templates)
+                self._workers[index] = self._start(schemas.definitions)
         return self
+
+    def _start(self, schemas: tuple[NamedSchema, ...]) -> list[Worker]:
+        """Workers making the models of ``schemas`` in :data:`MODEL_PARTS` parts."""
+        given = prepare(schemas)
+        implicit = implicit_tags(schemas)
+        return [
+            Worker(
+                make_part,
+                part,
+                given,
+                tuple(schema for schema in schemas if schema.class_name in part.own),
+                implicit,
+                self._model_templates,
+            )
+            for part in split(given.schemas, MODEL_PARTS)
+        ]
 
     def __exit__(
         self,
@@ -129,8 +147,9 @@ class Generation:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        for worker in self._workers.values():
-            worker.stop()
+        for workers in self._workers.values():
+            for worker in workers:
+                worker.stop()
 
     def finish(self, out: Path, *, check: bool = False) -> Outcome:
         """Write the packages into ``out`` (or, with ``check``, compare against it); see
@@ -153,11 +172,9 @@ class Generation:
         for number, spec in enumerate(specs):
             progress("models", number, len(specs))
             schemas = self._schemas.get(id(spec)) or collect_schemas(spec)
-            worker = self._workers.get(id(spec))
-            if worker is not None:
-                models = worker.result()
-            else:
-                models = generate_models(schemas.definitions, self._model_templates)
+            workers = self._workers.get(id(spec))
+            joined = join([worker.result() for worker in workers]) if workers else None
+            models = joined or generate_models(schemas.definitions, self._model_templates)
             api = build_api(spec, schemas, models)
             if api.name in built:
                 raise SpecgenError(
@@ -177,66 +194,6 @@ class Generation:
             check_generated(api, module, text, spec_path)
             files[package][module] = text
         return [(Package(name, path, files[name]), api) for name, (api, path) in built.items()]
-
-
-@dataclass
-class _Failed:
-    """An error other than :class:`SpecgenError` in a worker, as text (its class may not pickle)."""
-
-    kind: str
-    message: str
-
-
-class _ModelsWorker:
-    """:func:`generate_models` in a fresh interpreter ("spawn": nothing of this process's large heap
-    is copied into it), its answer sent back over a pipe."""
-
-    def __init__(self, schemas: tuple[NamedSchema, ...], template_dir: Path) -> None:
-        context = multiprocessing.get_context("spawn")
-        self._answer, sending = context.Pipe(duplex=False)
-        self._process: BaseProcess = context.Process(
-            target=_make_models, args=(sending, schemas, template_dir), daemon=True
-        )
-        self._process.start()
-        sending.close()
-
-    def result(self) -> ModelsModule:
-        """The models module, or the worker's error raised here."""
-        try:
-            answer: Any = self._answer.recv()
-        except EOFError:
-            code = self._process.exitcode
-            raise SpecgenError(
-                f"the process generating the models stopped (exit code {code}) before answering"
-            ) from None
-        finally:
-            self.stop()
-        if isinstance(answer, BaseException):
-            raise answer
-        if isinstance(answer, _Failed):
-            raise RuntimeError(f"{answer.kind}: {answer.message}")
-        assert isinstance(answer, ModelsModule)
-        return answer
-
-    def stop(self) -> None:
-        """End the worker, finished or not."""
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
-        self._answer.close()
-
-
-def _make_models(answer: Connection, schemas: tuple[NamedSchema, ...], template_dir: Path) -> None:
-    """The worker's body: the models module, or the error, sent back."""
-    result: ModelsModule | SpecgenError | _Failed
-    try:
-        result = generate_models(schemas, template_dir)
-    except SpecgenError as error:
-        result = error
-    except Exception as error:  # reported by the parent, as any crash would be
-        result = _Failed(type(error).__name__, str(error))
-    answer.send(result)
-    answer.close()
 
 
 def build_package(spec: LoadedSpec, models_template_dir: Path) -> Api:

@@ -150,7 +150,8 @@ def operation_doc(operation: Operation) -> str:
     if operation.operation_id is None:
         parts.append(f"{where} (no operationId in the spec: named from its method and path).")
     else:
-        parts.append(f"{where} (operationId `{operation.operation_id}`).")
+        # First in its paragraph, so wrapping never splits it (DESIGN.md: "on one line").
+        parts.append(f"operationId `{operation.operation_id}`: {where}.")
     if operation.deprecated:
         parts.append("Deprecated: the spec marks this operation as deprecated.")
     entries = [

@@ -29,10 +29,15 @@ class ParsedModule:
         except SyntaxError as exc:
             raise SpecgenError(f"{producer} wrote invalid Python: {exc.msg}") from None
         self._marked: dict[int, ast.stmt] = {}
+        self._removed: set[int] = set()
 
     def mark(self, statement: ast.stmt) -> None:
         """Record that ``statement`` (a node of :attr:`tree`) was changed and must be rewritten."""
         self._marked[id(statement)] = statement
+
+    def remove(self, statement: ast.stmt) -> None:
+        """Leave ``statement`` (a node of :attr:`tree`) out of :meth:`text`, lines and all."""
+        self._removed.add(id(statement))
 
     @property
     def changed(self) -> bool:
@@ -83,6 +88,11 @@ class ParsedModule:
         stack = [node]
         while stack:
             current = stack.pop()
+            if isinstance(current, ast.stmt) and id(current) in self._removed:
+                assert current.end_lineno is not None
+                last = current.end_lineno - 1
+                edits.append((current.lineno - 1, 0, last, len(encoded[last]), ""))
+                continue
             if isinstance(current, ast.stmt) and id(current) in self._marked:
                 assert current.end_lineno is not None
                 last = current.end_lineno - 1

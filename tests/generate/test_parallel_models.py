@@ -6,8 +6,11 @@ it for real in the corpus tests and the scale benchmark.
 
 from __future__ import annotations
 
-import multiprocessing
+import ast
+import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,46 @@ from generator import api
 from generator.errors import LoadError, SpecgenError
 from generator.generate import pipeline
 from tests.paths import ROOT
+
+
+def classes_of(models: Path) -> dict[str, str]:
+    """The source of each class of a models module, by name."""
+    source = models.read_text(encoding="utf-8")
+    return {
+        node.name: ast.get_source_segment(source, node) or ""
+        for node in ast.parse(source).body
+        if isinstance(node, ast.ClassDef)
+    }
+
+
+def worker_processes() -> list[int]:
+    """The process ids of this process's model workers still running (Linux's /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        parent = next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:"))
+        if parent == str(os.getpid()) and b"generator.generate.workers" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def check_imports(folder: Path, package: str) -> None:
+    """Import ``package`` from ``folder`` in a fresh interpreter and build every model."""
+    probe = (
+        "import sys, pydantic; sys.path.insert(0, sys.argv[1]); "
+        "models = __import__(sys.argv[2] + '.models', fromlist=['x']); "
+        "[c.model_rebuild(force=True) for c in vars(models).values() "
+        "if isinstance(c, type) and issubclass(c, pydantic.BaseModel) "
+        "and c.__module__ == models.__name__]"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, str(folder), package], capture_output=True, text=True
+    )
+    assert done.returncode == 0, f"{package} made in parts does not import: {done.stderr}"
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
@@ -32,9 +75,22 @@ def test_models_made_in_a_worker_are_the_models_made_in_process(
     monkeypatch.setattr(pipeline, "PARALLEL_SCHEMAS", 10**9)
     in_process = api.generate(specs, tmp_path / "here")
     assert in_workers.outcome is not None and in_process.outcome is not None
-    assert files_of(tmp_path / "workers") == files_of(tmp_path / "here")
+    workers, here = files_of(tmp_path / "workers"), files_of(tmp_path / "here")
+    assert workers.keys() == here.keys()
+    for name in here:
+        if name.endswith("/models.py"):
+            # Made in parts, the classes come part by part, not in datamodel-code-generator's
+            # order; each class is the same.
+            parts = classes_of(tmp_path / "workers" / name)
+            whole = classes_of(tmp_path / "here" / name)
+            assert parts == whole, f"{name}: a class differs when its models are made in parts"
+        else:
+            assert workers[name] == here[name], f"{name} differs when models are made in parts"
     assert files_of(tmp_path / "here") == files_of(ROOT / "generated"), "differs from generated/"
-    assert multiprocessing.active_children() == [], "a worker outlived its run"
+    assert worker_processes() == [], "a worker outlived its run"
+    for spec in ("alteryx", "anon", "elasticpath"):
+        # Classes defined before the classes they use still make a package that imports and reads.
+        check_imports(tmp_path / "workers", spec)
 
 
 def test_a_spec_that_fails_validation_stops_its_worker_and_writes_nothing(
@@ -51,7 +107,7 @@ def test_a_spec_that_fails_validation_stops_its_worker_and_writes_nothing(
     result = api.generate([spec], tmp_path / "out")
     assert result.blocked and result.outcome is None
     assert not (tmp_path / "out").exists(), "a blocked run wrote files"
-    assert multiprocessing.active_children() == [], "the worker was left running"
+    assert worker_processes() == [], "the worker was left running"
 
 
 def test_an_error_in_the_worker_reaches_the_user_as_an_error_of_the_run(
