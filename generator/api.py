@@ -232,6 +232,7 @@ def generate(
     """
     # Imported here: only this command needs the generation stages.
     from generator.generate.pipeline import Generation
+    from generator.generate.workers import Worker
 
     if templates is not None and not (templates / "python").is_dir():
         raise SpecgenError("templates folder must hold a python/ folder of templates", templates)
@@ -246,16 +247,44 @@ def generate(
     # The models of a large spec are made while it is validated (see Generation); they are used
     # only if every spec passes.
     with Generation([] if unreadable else loaded, templates, layout, progress) as generation:
-        specs: list[tuple[Path, LoadedSpec | None]] = []
-        reports: list[SpecReport] = []
-        for index, (path, spec) in enumerate(zip(paths, read, strict=True)):
-            if isinstance(spec, SpecReport):
-                reports.append(spec)
-                specs.append((path, None))
-                continue
-            progress("validating", index, len(paths))
-            reports.append(_validate_read(path, spec, store))
-            specs.append((path, spec))
+        # A large spec is validated in a worker process of its own, while this one renders its
+        # package; nothing is written unless the validation passes.
+        aside = {
+            index: Worker(validate_spec, path, limits)
+            for index, (path, spec) in enumerate(zip(paths, read, strict=True))
+            if isinstance(spec, LoadedSpec) and generation.in_parallel(spec)
+        }
+        try:
+            specs: list[tuple[Path, LoadedSpec | None]] = []
+            reports: list[SpecReport] = []
+            for index, (path, spec) in enumerate(zip(paths, read, strict=True)):
+                if isinstance(spec, SpecReport):
+                    reports.append(spec)
+                    specs.append((path, None))
+                    continue
+                if index not in aside:
+                    progress("validating", index, len(paths))
+                    reports.append(_validate_read(path, spec, store))
+                else:
+                    reports.append(SpecReport(path))  # replaced below
+                specs.append((path, spec))
+            early_error = None
+            if aside and not GenerateResult(reports).blocked:
+                try:
+                    generation.render(loaded)  # kept for finish() or the cache's misses
+                except SpecgenError as error:
+                    early_error = error  # a spec validation may refuse: its findings come first
+            for index, worker in aside.items():
+                progress("validating", index, len(paths))
+                reports[index] = worker.result()
+                spec = read[index]
+                if store is not None and isinstance(spec, LoadedSpec):
+                    store.keep_findings(spec, reports[index].findings)
+        finally:
+            for worker in aside.values():
+                worker.stop()
+        if early_error is not None and not GenerateResult(reports).blocked:
+            raise early_error
         result = GenerateResult(reports)
         if result.blocked:
             return result

@@ -110,6 +110,7 @@ class Generation:
         # By the id of the spec: render() may be given any of them, or a spec loaded later.
         self._schemas: dict[int, ClientSchemas] = {}
         self._workers: dict[int, list[Worker]] = {}
+        self._rendered: dict[int, tuple[Package, Api]] = {}
 
     def __enter__(self) -> Generation:
         for spec in self.specs:
@@ -124,6 +125,10 @@ class Generation:
             if len(schemas.definitions) >= PARALLEL_SCHEMAS:
                 self._workers[index] = self._start(schemas.definitions)
         return self
+
+    def in_parallel(self, spec: LoadedSpec) -> bool:
+        """Whether ``spec`` is large enough that its models are made in worker processes."""
+        return id(spec) in self._workers
 
     def _start(self, schemas: tuple[NamedSchema, ...]) -> list[Worker]:
         """Workers making the models of ``schemas`` in :data:`MODEL_PARTS` parts."""
@@ -162,8 +167,16 @@ class Generation:
     def render(self, specs: Sequence[LoadedSpec]) -> list[tuple[Package, Api]]:
         """A package per spec, in order, with its IR: rendered, formatted and gated, not written.
 
-        The models of a spec given to the constructor come from its worker when it has one.
+        The models of a spec given to the constructor come from its workers when it has them. A
+        spec is rendered once: a package rendered by an earlier call is given again.
         """
+        todo = [spec for spec in specs if id(spec) not in self._rendered]
+        if todo:
+            for spec, package in zip(todo, self._render(todo), strict=True):
+                self._rendered[id(spec)] = package
+        return [self._rendered[id(spec)] for spec in specs]
+
+    def _render(self, specs: Sequence[LoadedSpec]) -> list[tuple[Package, Api]]:
         progress = self.progress
         env = environment(self.templates)
         # Per package: its IR and the spec it came from (errors in the generated code cite it).

@@ -106,6 +106,8 @@ def test_a_spec_that_fails_validation_stops_its_worker_and_writes_nothing(
     )
     result = api.generate([spec], tmp_path / "out")
     assert result.blocked and result.outcome is None
+    # Validated in a worker process of its own: the same findings as validating it here.
+    assert result.reports[0].findings == api.validate([spec], cache=None)[0].findings
     assert not (tmp_path / "out").exists(), "a blocked run wrote files"
     assert worker_processes() == [], "the worker was left running"
 
