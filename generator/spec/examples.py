@@ -34,6 +34,7 @@ _CONTAINER_KEYS = frozenset({*_MEMBER_KIND, "schema"})
 _SUBSCHEMA_KEYWORDS = sorted(SUBSCHEMA_KEYWORDS)
 _SUBSCHEMA_MAPS = sorted(SUBSCHEMA_MAPS)
 _SUBSCHEMA_LISTS = sorted(SUBSCHEMA_LISTS)
+_SUBSCHEMA_ANY = SUBSCHEMA_KEYWORDS | SUBSCHEMA_MAPS | SUBSCHEMA_LISTS
 
 
 def example_holders(spec: LoadedSpec) -> Iterator[tuple[Target, Target]]:
@@ -47,10 +48,12 @@ def example_holders(spec: LoadedSpec) -> Iterator[tuple[Target, Target]]:
     stack: list[tuple[Target, str]] = [(Target(spec.root, "", spec.root.data), "root")]
     while stack:
         target, kind = stack.pop()
-        try:
-            target = spec.follow(target)
-        except RefError:
-            continue
+        node = target.value
+        if isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            try:
+                target = spec.follow(target)
+            except RefError:
+                continue
         # The document by its URI, resolved once per document (GitHub visits 124k places).
         key = (spec.uri(target.document), target.pointer, kind)
         if key in seen:
@@ -154,6 +157,8 @@ def _children(
 def _subschemas(
     document: Document, pointer: str, schema: dict[str, Any]
 ) -> Iterator[tuple[Target, str]]:
+    if schema.keys().isdisjoint(_SUBSCHEMA_ANY):
+        return  # most schemas are leaves: one set operation instead of a lookup per keyword
     for key in _SUBSCHEMA_KEYWORDS:
         if isinstance(schema.get(key), dict):
             yield Target(document, jp.join(pointer, key), schema[key]), "schema"
