@@ -18,20 +18,32 @@ class Position:
     col: int
 
 
+class Positions(Mapping[str, Position]):
+    """Where each value of a file starts, by JSON pointer: a member at its key, an item at itself."""
+
+    def nearest(self, pointer: str) -> Position:
+        """Where the value at ``pointer`` starts, or the nearest enclosing value that has a position."""
+        while True:
+            found = self.get(pointer)
+            if found is not None:
+                return found
+            if not pointer.startswith("/"):
+                return Position(1, 1)
+            pointer = jp.parent(pointer)
+
+
+class PositionTable(dict[str, Position], Positions):
+    """Positions recorded one by one as a file is read (the YAML reader's)."""
+
+
 @dataclass(frozen=True)
 class Document:
     """One parsed file: its data and the position of every value, keyed by JSON pointer."""
 
     path: Path
     data: Any
-    positions: Mapping[str, Position] = field(repr=False)
+    positions: Positions = field(repr=False)
 
     def position(self, pointer: str) -> Position:
         """Where the value at ``pointer`` starts, or the nearest enclosing value that has a position."""
-        while True:
-            found = self.positions.get(pointer)
-            if found is not None:
-                return found
-            if not pointer:
-                return Position(1, 1)
-            pointer = jp.parent(pointer)
+        return self.positions.nearest(pointer)

@@ -1,14 +1,20 @@
-"""A JSON parser that keeps the line and column of every value, under specgen's limits.
+"""JSON into data and the line and column of every value, under specgen's limits.
 
 JSON is not quite a subset of YAML (surrogate-pair escapes, a raw U+2028), so JSON specs are not
-read by the YAML parser. Neither are they read by :func:`json.loads`: it knows no positions, and its
-nesting is bounded only by Python's stack.
+read by the YAML parser. The json module's C decoder reads them first: it knows no positions, so
+they are indexed compactly beside the data (see :mod:`generator.spec.json_index`). Whatever it
+would read otherwise than specgen does (a duplicate key, a lone surrogate, ``NaN``, a number out of
+range, nesting past the limit) or refuses, the located parser here reads again, and its data and
+errors are the answer: it keeps every value's position as it goes and its nesting never touches
+Python's stack.
 """
 
 from __future__ import annotations
 
 import bisect
+import json
 import json.decoder
+import math
 import re
 from json.decoder import JSONDecodeError
 from pathlib import Path
@@ -16,14 +22,81 @@ from typing import Any
 
 from generator.errors import LoadError
 from generator.spec import pointer as jp
-from generator.spec.document import Document, Position
+from generator.spec.document import Document, Position, PositionTable
+from generator.spec.json_index import JSONPositions, TooDeep
 from generator.spec.limits import SpecLimits, too_deep
 from generator.spec.values import LONE_SURROGATE, json_number, out_of_range, text_value
 
 
 def parse_json(text: str, path: Path, limits: SpecLimits) -> Document:
     """Parse JSON ``text`` that came from ``path`` (used in messages); raises :class:`LoadError`."""
+    fast = _decoded(text, limits)
+    if fast is not None:
+        return Document(path=path, data=fast[0], positions=fast[1])
     return _JSONParser(text, path, limits).parse()
+
+
+#: ``\uD800``-``\uDFFF`` (or an escaped backslash and such text): a string may hold a surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _Doubtful(Exception):
+    """The C decoder read something the located parser must judge."""
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise _Doubtful
+    return members
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Doubtful
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _Doubtful
+
+
+def _decoded(text: str, limits: SpecLimits) -> tuple[Any, JSONPositions] | None:
+    """``text`` read by the C decoder and indexed, or None when the located parser must read it.
+
+    Both read a document specgen accepts into equal data: the decoder joins escaped surrogate pairs
+    and converts numbers as :func:`json_number` does; anything that could differ is left to the
+    located parser (which also words every refusal).
+    """
+    try:
+        data = json.loads(
+            text, object_pairs_hook=_unique, parse_float=_finite, parse_constant=_constant
+        )
+    except (ValueError, RecursionError, _Doubtful):
+        return None
+    if _SURROGATE_ESCAPE.search(text) and _surrogates_left(data):
+        return None
+    try:
+        return data, JSONPositions(data, text, limits.max_depth)
+    except TooDeep:
+        return None
+
+
+def _surrogates_left(data: Any) -> bool:
+    """Whether a key or string of ``data`` holds a surrogate (a lone one: the decoder joins pairs)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if any(text_value(key) != key for key in node):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str) and text_value(node) != node:
+            return True
+    return False
 
 
 #: The json module's string decoder (its C version when built), not in its public API's type stubs.
@@ -44,7 +117,7 @@ class _JSONParser:
         self.text = text
         self.path = path
         self.limits = limits
-        self.positions: dict[str, Position] = {}
+        self.positions = PositionTable()
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._pending_key = ""
 

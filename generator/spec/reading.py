@@ -25,20 +25,21 @@ from generator.spec.refs import LoadedSpec, Ref, RefError
 
 def iter_refs(document: Document) -> Iterator[Ref]:
     """Every ``$ref`` written in ``document``, skipping literal data such as examples."""
-    stack: list[tuple[str, Any, str]] = [("", document.data, "")]
+    # Only objects and arrays are visited: a scalar holds no $ref (and needs no pointer spelled).
+    stack: list[tuple[str, Any]] = [("", document.data)]
     while stack:
-        pointer, node, key = stack.pop()
+        pointer, node = stack.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str):
                 yield Ref(document, pointer, ref)
             for child_key, child in node.items():
-                if holds_data(pointer, child_key, child):
-                    continue
-                stack.append((jp.join(pointer, child_key), child, child_key))
+                if isinstance(child, (dict, list)) and not holds_data(pointer, child_key, child):
+                    stack.append((jp.join(pointer, child_key), child))
         elif isinstance(node, list):
             for index, child in enumerate(node):
-                stack.append((f"{pointer}/{index}", child, key))
+                if isinstance(child, (dict, list)):
+                    stack.append((f"{pointer}/{index}", child))
 
 
 def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
@@ -52,7 +53,8 @@ def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
     spec = LoadedSpec(load_document(path, limits, digests), limits)
     spec.digests.update(digests)
     pending = [spec.root]
-    seen = {spec.root.path.resolve()}
+    # One document per file (LoadedSpec keeps them by real path): each is met as itself.
+    seen = {id(spec.root)}
     while pending:
         document = pending.pop()
         for ref in iter_refs(document):
@@ -70,9 +72,8 @@ def load_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> LoadedSpec:
                     )
                 )
                 continue
-            resolved = target.document.path.resolve()
-            if resolved not in seen:
-                seen.add(resolved)
+            if id(target.document) not in seen:
+                seen.add(id(target.document))
                 pending.append(target.document)
     spec.refs.sort(key=lambda r: (str(r.document.path), r.pointer))
     _count_schemas(spec)
@@ -103,7 +104,9 @@ def _count_schemas(spec: LoadedSpec) -> None:
                                 pos.line,
                                 pos.col,
                             )
-                    if not holds_data(pointer, key, value):
+                    if isinstance(value, (dict, list)) and not holds_data(pointer, key, value):
                         stack.append((jp.join(pointer, key), value))
             elif isinstance(node, list):
-                stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+                stack.extend(
+                    (f"{pointer}/{i}", v) for i, v in enumerate(node) if isinstance(v, (dict, list))
+                )

@@ -11,7 +11,7 @@ validation can report every one of them, with its location, in one run.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -47,15 +47,24 @@ class Ref:
     value: str
 
 
+#: A :class:`Target` whose value is looked up when asked for.
+_UNKNOWN: Any = object()
+
+
 @dataclass(frozen=True)
 class Target:
     """Where a ``$ref`` lands: a document and a pointer into it."""
 
     document: Document
     pointer: str
+    #: The value there, when whoever made the target had it at hand: walks that step from a value
+    #: to its members need not follow each pointer again from the top of the document.
+    known: Any = field(default=_UNKNOWN, compare=False, repr=False)
 
     @property
     def value(self) -> Any:
+        if self.known is not _UNKNOWN:
+            return self.known
         return jp.resolve(self.document.data, self.pointer)
 
 
@@ -141,23 +150,27 @@ class LoadedSpec:
             )
         pointer = jp.from_fragment(fragment)
         try:
-            jp.resolve(target_doc.data, pointer)
+            value = jp.resolve(target_doc.data, pointer)
         except LookupError as exc:
             where = display_path(target_doc.path)
             raise RefError(
                 "ref-resolves", f"$ref {ref!r} does not resolve in {where}: {exc}"
             ) from None
-        return Target(target_doc, pointer)
+        return Target(target_doc, pointer, value)
 
     def deref(self, document: Document, pointer: str) -> Target:
         """Follow ``$ref`` objects starting at ``pointer`` until a value that is not a reference."""
-        target = Target(document, pointer)
+        return self.follow(Target(document, pointer))
+
+    def follow(self, target: Target) -> Target:
+        """:meth:`deref` from ``target``; the target returned knows its value."""
+        start = target.pointer
         for _ in range(_MAX_HOPS):
             value = target.value
             if not (isinstance(value, dict) and isinstance(value.get("$ref"), str)):
-                return target
+                return Target(target.document, target.pointer, value)
             target = self.resolve(target.document, value["$ref"])
-        raise RefError("ref-resolves", f"more than {_MAX_HOPS} $ref hops from {pointer!r}: a loop?")
+        raise RefError("ref-resolves", f"more than {_MAX_HOPS} $ref hops from {start!r}: a loop?")
 
     def location(self, document: Document, pointer: str) -> Position:
         """Line and column of ``pointer`` in ``document``."""

@@ -95,11 +95,19 @@ class ViolationList(list[Violation]):
 
 
 class SchemaValidators:
-    """Compiled validators for the schemas of one spec; each schema is compiled on first use, once."""
+    """Compiled validators for the schemas of one spec; each schema is compiled on first use, once.
 
-    def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
+    Without ``keep``, none is kept: for a caller that asks about each schema about once (``validate``
+    checks each example), since thousands of compiled validators, each holding every schema it
+    references, cost more memory than the spec itself.
+    """
+
+    def __init__(
+        self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT, *, keep: bool = True
+    ) -> None:
         self.spec = spec
         self.regex_limit = regex_limit
+        self._keep = keep
         self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
         convert = is_openapi_30(spec.root.data)
         resources = [
@@ -134,7 +142,8 @@ class SchemaValidators:
                 raise ConformanceError(
                     f"schema at {pointer} cannot be compiled: {first_line}"
                 ) from None
-            self._compiled[key] = compiled
+            if self._keep:
+                self._compiled[key] = compiled
         return compiled
 
     def is_valid(self, document: Document, pointer: str, instance: Any) -> bool:

@@ -21,7 +21,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from generator.errors import LoadError
 from generator.spec import pointer as jp
-from generator.spec.document import Document, Position
+from generator.spec.document import Document, Position, PositionTable
 from generator.spec.limits import SpecLimits, too_deep
 from generator.spec.values import LONE_SURROGATE, json_number, out_of_range, text_value
 
@@ -198,7 +198,7 @@ class _Builder:
     def __init__(self, path: Path, limits: SpecLimits) -> None:
         self.path = path
         self.limits = limits
-        self.positions: dict[str, Position] = {}
+        self.positions = PositionTable()
 
     def error(self, message: str, node: Node) -> LoadError:
         return _located(self.path, message, node.start_mark)

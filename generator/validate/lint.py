@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.spec import pointer as jp
 from generator.spec.document import Document
-from generator.spec.examples import default_of, example_holders, examples_of
+from generator.spec.examples import Survey, default_of, examples_of, survey
 from generator.spec.findings import Finding, Severity
 from generator.spec.navigator import (
     all_servers,
@@ -49,6 +49,13 @@ class LintContext:
 
     spec: LoadedSpec
     schemas: SchemaValidators
+    _survey: Survey | None = None
+
+    def survey(self) -> Survey:
+        """The spec's examples, defaults and patterns, found once for the rules that check them."""
+        if self._survey is None:
+            self._survey = survey(self.spec)
+        return self._survey
 
     def finding(
         self, rule: str, severity: Severity, message: str, doc: Document, pointer: str
@@ -210,7 +217,7 @@ def rule_json_response_schema(ctx: LintContext) -> Iterator[Finding]:
 def rule_example_valid(ctx: LintContext) -> Iterator[Finding]:
     """example-valid: every example (media type, parameter, header, schema) and every schema's
     ``default`` fits its schema."""
-    for holder, schema in example_holders(ctx.spec):
+    for holder, schema in ctx.survey().examples:
         values = [
             ("example " + _example_name(key), example)
             for key, example in examples_of(ctx.spec, holder)
@@ -234,7 +241,7 @@ def _fits(ctx: LintContext, name: str, value: Target, schema: Target) -> Iterato
     warning: what makes the schema uncompilable is reported by the rule it breaks.
     """
     try:
-        instance = jp.resolve(value.document.data, value.pointer)
+        instance = value.value
         violations = ctx.schemas.violations(schema.document, schema.pointer, instance)
     except (ConformanceError, LookupError) as exc:
         yield ctx.finding(
@@ -257,7 +264,7 @@ def _fits(ctx: LintContext, name: str, value: Target, schema: Target) -> Iterato
 
 def rule_patterns(ctx: LintContext) -> Iterator[Finding]:
     """pattern-syntax, pattern-unenforced: patterns are ECMA-262, and who cannot run them."""
-    yield from pattern_findings(ctx.spec)
+    yield from pattern_findings(ctx.spec, ctx.survey().patterned)
 
 
 def rule_client_support(ctx: LintContext) -> Iterator[Finding]:
@@ -342,19 +349,36 @@ def apply_acknowledgements(spec: LoadedSpec, findings: list[Finding]) -> list[Fi
 def _acknowledgements(spec: LoadedSpec) -> dict[tuple[str, str], dict[str, str]]:
     found: dict[tuple[str, str], dict[str, str]] = {}
     for doc in spec.documents.values():
-        stack: list[tuple[str, Any]] = [("", doc.data)]
+        # Each object's path as a chain of (parent's chain, key): a pointer is only spelled out
+        # for the few objects that hold an acknowledgement. Scalars hold none: they are skipped.
+        stack: list[tuple[Any, Any]] = [(doc.data, None)]
         while stack:
-            pointer, node = stack.pop()
+            node, chain = stack.pop()
             if isinstance(node, dict):
                 ack = node.get(ACKNOWLEDGE)
                 if isinstance(ack, dict):
-                    found[(str(doc.path.resolve()), pointer)] = {
+                    found[(str(doc.path.resolve()), _spelled(chain))] = {
                         str(rule): str(reason) for rule, reason in ack.items()
                     }
-                stack.extend((jp.join(pointer, k), v) for k, v in node.items() if k != ACKNOWLEDGE)
+                stack.extend(
+                    (v, (chain, k))
+                    for k, v in node.items()
+                    if k != ACKNOWLEDGE and isinstance(v, (dict, list))
+                )
             elif isinstance(node, list):
-                stack.extend((f"{pointer}/{i}", v) for i, v in enumerate(node))
+                stack.extend(
+                    (v, (chain, i)) for i, v in enumerate(node) if isinstance(v, (dict, list))
+                )
     return found
+
+
+def _spelled(chain: Any) -> str:
+    """The pointer of a chain of (parent's chain, key) links."""
+    keys: list[str | int] = []
+    while chain is not None:
+        chain, key = chain
+        keys.append(key)
+    return jp.from_parts(reversed(keys))
 
 
 def _describe(violation: Violation) -> str:

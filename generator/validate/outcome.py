@@ -33,5 +33,5 @@ def validate_loaded(spec: LoadedSpec) -> list[Finding]:
 
     findings = check_structure(spec)
     if openapi_version(spec) is not None:
-        findings += lint(spec, SchemaValidators(spec))
+        findings += lint(spec, SchemaValidators(spec, keep=False))
     return sorted(findings, key=Finding.sort_key)

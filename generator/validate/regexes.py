@@ -9,10 +9,9 @@ unchecked; ``check`` cannot compile the schema).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from generator.spec import pointer as jp
-from generator.spec.examples import schemas_of
 from generator.spec.findings import Finding, Severity
 from generator.spec.refs import LoadedSpec, Target
 from generator.spec.validators import ecma_problem, payload_problem, python_problem
@@ -20,9 +19,10 @@ from generator.spec.validators import ecma_problem, payload_problem, python_prob
 _SHOWN = 80
 
 
-def pattern_findings(spec: LoadedSpec) -> Iterator[Finding]:
-    """A finding for every pattern of ``spec`` that is not ECMA-262 or that a consumer cannot run."""
-    for pattern, at in _patterns(spec):
+def pattern_findings(spec: LoadedSpec, schemas: Iterable[Target]) -> Iterator[Finding]:
+    """A finding for every pattern of ``schemas`` (schema objects of ``spec``, from
+    :func:`~generator.spec.examples.survey`) that is not ECMA-262 or that a consumer cannot run."""
+    for pattern, at in _patterns(schemas):
         shown = _show(pattern)
         problem = ecma_problem(pattern)
         if problem is not None:
@@ -56,8 +56,8 @@ def pattern_findings(spec: LoadedSpec) -> Iterator[Finding]:
             )
 
 
-def _patterns(spec: LoadedSpec) -> Iterator[tuple[str, Target]]:
-    for schema in schemas_of(spec):
+def _patterns(schemas: Iterable[Target]) -> Iterator[tuple[str, Target]]:
+    for schema in schemas:
         node = schema.value
         pattern = node.get("pattern")
         if isinstance(pattern, str):
