@@ -26,6 +26,7 @@ from generator.generate.model_input import (
     write_literal,
 )
 from generator.generate.naming import class_name
+from generator.generate.overrides import flatten_incompatible_overrides
 from generator.generate.patterns import bound_patterns
 from generator.generate.source_edits import ParsedModule, class_bases
 
@@ -158,6 +159,7 @@ def finish_models(
     restore_texts(module, given)
     discriminated = prefer_tagged_branches(module, schemas, implicit)
     bounded = bound_patterns(module)
+    flatten_incompatible_overrides(module)
     check_classes(module.tree, schemas)
     enums = enum_classes(module.tree)
     imports_end = module.imports_end()

@@ -153,6 +153,55 @@ COMMON: dict[str, tuple[dict[str, Any], str, list[Any]]] = {
         "Task",
         [{"id": "t", "state": "done", "more": 1}],
     ),
+    "properties beside a union whose branches narrow one of them (GitHub's checks/update)": (
+        {
+            "CheckUpdate": {
+                **obj(
+                    name=STRING,
+                    status={"type": "string", "enum": ["queued", "in_progress", "completed"]},
+                    conclusion={"type": "string", "enum": ["success", "failure"]},
+                ),
+                "anyOf": [
+                    {"properties": {"status": {"enum": ["completed"]}}, "required": ["conclusion"]},
+                    {"properties": {"status": {"enum": ["queued", "in_progress"]}}},
+                ],
+            }
+        },
+        "CheckUpdate",
+        [
+            {"status": "completed", "conclusion": "success"},
+            {"status": "queued", "name": "lint"},
+            {"name": "lint", "more": 1},
+        ],
+    ),
+    "allOf narrowing inherited properties to unrelated types": (
+        {
+            "Hook": obj(["url"], url=STRING),
+            "HookSummary": obj(id=INTEGER),
+            "Page": obj(
+                items={"type": "array", "items": {"type": "object"}},
+                first=ref("HookSummary"),
+                state={"type": "string", "enum": ["open", "closed"]},
+                total=INTEGER,
+            ),
+            # A page of hooks (Callfire, NPR), its first a hook (PeerTube), always open (MotaWord).
+            "HookPage": {
+                "allOf": [
+                    ref("Page"),
+                    obj(
+                        items={"type": "array", "items": ref("Hook")},
+                        first=ref("Hook"),
+                        state={"type": "string", "enum": ["open"]},
+                    ),
+                ]
+            },
+        },
+        "HookPage",
+        [
+            {"items": [{"url": "a"}, {"url": "b", "id": 2}], "total": 2},
+            {"first": {"url": "a", "id": 1}, "state": "open", "more": [1]},
+        ],
+    ),
     "recursive and mutually recursive schemas": (
         {
             "Node": obj(value=INTEGER, children={"type": "array", "items": ref("Node")}),
@@ -589,3 +638,14 @@ def test_a_map_behind_a_described_reference_is_a_map_of_typed_values(
     assert cluster.filters.root["k"].root == ["x"]
     with pytest.raises(pydantic.ValidationError):
         models.Cluster.model_validate({"subnets": {"a": {"not": "text"}}})
+
+
+@pytest.mark.parametrize("dialect", ["3.0.3", "3.1.0"])
+def test_a_schema_narrowing_what_it_extends_reads_its_own_types(
+    generated: Callable[[str], Any], dialect: str
+) -> None:
+    models = generated(dialect).models
+    page = models.HookPage.model_validate({"items": [{"url": "a"}], "first": {"url": "b"}})
+    assert isinstance(page.items[0], models.Hook) and isinstance(page.first, models.Hook)
+    update = models.CheckUpdate.model_validate({"status": "completed", "conclusion": "success"})
+    assert update.root.status is models.CheckUpdateStatus.COMPLETED
