@@ -228,7 +228,7 @@ def _flat_body(mro: list[ast.ClassDef]) -> list[ast.stmt] | None:
     for node in reversed(mro):
         statements = node.body
         for index, statement in enumerate(statements):
-            if _is_text(statement):
+            if _is_text(statement) or isinstance(statement, ast.Pass):
                 continue  # a docstring: of the class (kept below) or of the field before it
             if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                 following = statements[index + 1] if index + 1 < len(statements) else None
@@ -257,7 +257,7 @@ def _flat_body(mro: list[ast.ClassDef]) -> list[ast.stmt] | None:
         body.append(extra)
     for declaration in fields.values():
         body.extend(declaration)
-    return body
+    return body or [ast.Pass()]
 
 
 def _is_text(statement: ast.stmt) -> bool:

@@ -232,3 +232,26 @@ class Sub(Base):
     x: int
 """
     assert unchanged(source)
+
+
+def test_bases_that_declare_a_field_differently_make_a_model_of_its_own() -> None:
+    source = """
+from pydantic import BaseModel
+
+
+class Named(BaseModel):
+    id: str | None = None
+
+
+class Numbered(BaseModel):
+    id: int | None = None
+    n: int
+
+
+class Both(Named, Numbered):
+    pass
+"""
+    changed, text = flattened(source)
+    assert changed
+    assert bases(text)["Both"] == ["BaseModel"]
+    assert fields(text) == fields(source)
