@@ -82,6 +82,10 @@ class Worker:
 
 
 def _main() -> None:
+    # Run as __main__, this module's classes would pickle as __main__'s, which the parent (whose
+    # __main__ is another module) cannot find: answer with the importable module's class.
+    from generator.generate.workers import _Failed as Failed
+
     function, args = pickle.load(sys.stdin.buffer)
     result: Any
     try:
@@ -89,7 +93,7 @@ def _main() -> None:
     except SpecgenError as error:
         result = error
     except Exception as error:  # reported by the parent, as any crash would be
-        result = _Failed(type(error).__name__, str(error))
+        result = Failed(type(error).__name__, str(error))
     sys.stdout.buffer.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 

@@ -18,6 +18,8 @@ import pytest
 from generator import api
 from generator.errors import LoadError, SpecgenError
 from generator.generate import pipeline
+from generator.generate.workers import Worker
+from generator.spec.reading import load_spec
 from tests.paths import ROOT
 
 
@@ -133,3 +135,14 @@ def test_an_error_keeps_its_location_across_processes() -> None:
         7,
         "not YAML",
     )
+
+
+def test_a_worker_answers_with_its_result_or_its_error(tmp_path: Path) -> None:
+    assert Worker(int, "42").result() == 42
+    # Any other error crosses as text, whatever module the worker ran as.
+    with pytest.raises(RuntimeError, match=r"^ValueError: "):
+        Worker(int, "forty-two").result()
+    # specgen's own errors cross whole, location and all.
+    with pytest.raises(LoadError) as raised:
+        Worker(load_spec, tmp_path / "missing.yaml").result()
+    assert raised.value.path == tmp_path / "missing.yaml"
