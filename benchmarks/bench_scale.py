@@ -512,7 +512,10 @@ def probe(
     if not pyc:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
     method = FIRST_CALL[2] if call else "-"
-    command = [sys.executable, "-c", IMPORT_PROBE, mode, package.name, method, str(body)]
+    # Through the small launcher (see measure): forked from this process, the probe's own peak
+    # would start at this process's size.
+    probe_command = [sys.executable, "-c", IMPORT_PROBE, mode, package.name, method, str(body)]
+    command = [sys.executable, "-c", _LAUNCHER, os.devnull, *probe_command]
     runs = []
     for _ in range(bench.repeat):
         done = subprocess.run(
