@@ -14,6 +14,8 @@ from generator.spec.findings import Finding
 from generator.spec.limits import DEFAULT_LIMITS, SpecLimits
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
+from generator.stages import Progress as Progress
+from generator.stages import no_progress as no_progress
 from generator.validate.outcome import SpecReport as SpecReport
 from generator.validate.outcome import validate_loaded as validate_loaded
 
@@ -105,16 +107,6 @@ def validate_spec(path: Path, limits: SpecLimits = DEFAULT_LIMITS) -> SpecReport
     except LoadError as exc:
         return SpecReport(path, load_error=exc)
     return SpecReport(path, findings=validate_loaded(spec))
-
-
-#: Told of each stage and step of a run: (stage, steps done, steps in all). Stages: ``loading``,
-#: ``validating``, then for ``generate`` ``models``, ``clients``, ``formatting``, ``checking``,
-#: ``writing``. The command line draws it on a terminal; the library never prints.
-Progress = Callable[[str, int, int], None]
-
-
-def no_progress(stage: str, done: int, total: int) -> None:
-    """The :data:`Progress` of a run nobody watches."""
 
 
 def load_and_validate(

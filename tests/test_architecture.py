@@ -22,8 +22,9 @@ STAGES = ("validate", "generate", "check", "bundle", "diff")
 #: The one stage built on another: a bundle's ``$defs`` carry the names the generated models have,
 #: because both come from generate's schema collector.
 STAGE_USES = {"bundle": {"generate"}}
-#: Modules every layer may use: errors, the quoting of text, where specgen's files are.
-SHARED = ("generator.errors", "generator.quoting", "generator.resources")
+#: Modules every layer may use: errors, the quoting of text, where specgen's files are, and the
+#: progress callback runs report their stages through.
+SHARED = ("generator.errors", "generator.quoting", "generator.resources", "generator.stages")
 #: Strings that only code walking a raw OpenAPI document needs: HTTP methods as Path Item keys,
 #: the members that hold operations, parameters, responses, bodies, servers, security and components,
 #: status ranges and JSON media types.

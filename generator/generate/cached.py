@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from generator.errors import SpecgenError
 from generator.generate.cache import Cache, CachedPackage
@@ -24,13 +23,7 @@ from generator.generate.layout import DEFAULT_LAYOUT, Layout
 from generator.spec.limits import SpecLimits
 from generator.spec.reading import load_spec
 from generator.spec.refs import LoadedSpec
-
-if TYPE_CHECKING:
-    from generator.generate.pipeline import Progress
-
-
-def _unwatched(stage: str, done: int, total: int) -> None:
-    pass
+from generator.stages import Progress, no_progress
 
 
 def generate_with_cache(
@@ -43,7 +36,7 @@ def generate_with_cache(
     check: bool = False,
     templates: Path | None = None,
     layout: Layout = DEFAULT_LAYOUT,
-    progress: Progress = _unwatched,
+    progress: Progress = no_progress,
 ) -> Outcome:
     """Write a client package per spec into ``out`` (or, with ``check``, compare against it).
 

@@ -15,7 +15,7 @@ caller validates, and :meth:`Generation.finish` builds on them only once validat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -38,20 +38,13 @@ from generator.generate.schemas import ClientSchemas, collect_schemas
 from generator.generate.workers import Worker
 from generator.resources import default_templates
 from generator.spec.refs import LoadedSpec
+from generator.stages import Progress, no_progress
 
 
 def models_templates(templates: Path | None) -> Path:
     """The datamodel-code-generator templates: the user's ``python/models/``, else specgen's."""
     chosen = (templates or default_templates()) / "python" / "models"
     return chosen if chosen.is_dir() else default_templates() / "python" / "models"
-
-
-#: Told of each stage and step of a run: (stage, steps done, steps in all); see generator.api.
-Progress = Callable[[str, int, int], None]
-
-
-def no_progress(stage: str, done: int, total: int) -> None:
-    """The :data:`Progress` of a run nobody watches."""
 
 
 #: A spec with at least this many model schemas has its models made in worker processes while the
