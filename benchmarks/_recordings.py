@@ -339,14 +339,17 @@ _MAKERS: dict[str, tuple[Callable[[_Maker, str], _Response], tuple[str, ...]]] =
 }
 
 
-def exchanges(count: int, seed: int) -> Iterator[tuple[bytes, Label]]:
-    """``count`` exchanges as JSON Lines (each line ends in a newline), with their labels."""
+def exchanges(
+    count: int, seed: int, invalid_share: float = INVALID_SHARE
+) -> Iterator[tuple[bytes, Label]]:
+    """``count`` exchanges as JSON Lines (each line ends in a newline), with their labels; about
+    ``invalid_share`` of them break their spec."""
     make = _Maker(random.Random(seed))
     rng = make.rng
     for _ in range(count):
         spec = rng.choice(SPECS)
         maker, kinds = _MAKERS[spec]
-        kind = rng.choice(kinds) if rng.random() < INVALID_SHARE else VALID
+        kind = rng.choice(kinds) if rng.random() < invalid_share else VALID
         response = maker(make, kind)
         record = {
             "request": {"method": "GET", "url": response.url},
@@ -358,11 +361,13 @@ def exchanges(count: int, seed: int) -> Iterator[tuple[bytes, Label]]:
         )
 
 
-def write_recording(path: Path, count: int, seed: int) -> list[Label]:
+def write_recording(
+    path: Path, count: int, seed: int, invalid_share: float = INVALID_SHARE
+) -> list[Label]:
     """Write ``count`` exchanges to ``path`` (JSON Lines); the labels, in line order."""
     labels: list[Label] = []
     with path.open("wb") as stream:
-        for line, label in exchanges(count, seed):
+        for line, label in exchanges(count, seed, invalid_share):
             stream.write(line)
             labels.append(label)
     return labels

@@ -29,9 +29,9 @@ from generator.check.exchanges import (
 from generator.check.redaction import (
     REDACTED,
     Secrets,
-    body_credentials,
     header_credentials,
     is_credential_name,
+    quoted_credentials,
     redact_url,
 )
 from generator.check.routing import Route, Router
@@ -54,6 +54,7 @@ from generator.spec.validators import (
     ConformanceError,
     Violation,
     ViolationList,
+    values_bound,
 )
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
@@ -228,9 +229,12 @@ class Checker:
         problems = self._check_parameters(route)
         problems += self._check_response(route, record, self.limits.max_errors - len(problems))
         if problems:
-            # Only violations of the body quote its values: it is searched for credentials then.
-            if not record.body_is_text and any(p.kind in _QUOTING for p in problems):
-                body_credentials(record.body, secrets)
+            # Only violations of the body quote its values, each the value at its pointer: those
+            # are searched for credentials then.
+            if not record.body_is_text:
+                quoted = [(p.pointer, p.message) for p in problems if p.kind in _QUOTING]
+                if quoted:
+                    quoted_credentials(record.body, quoted, secrets)
             problems = self._finish(problems, secrets)
         return Verdict(
             record.source,
@@ -317,12 +321,14 @@ class Checker:
         if record.body_is_text:
             if not may_be_json(media_key):
                 return problems  # a non-JSON body: nothing more to check than its media type
+            text = body
             try:
-                body = orjson.loads(body)
+                body = orjson.loads(text)
             except orjson.JSONDecodeError as exc:
                 problems.append(Problem("body", f"body is not JSON ({exc})"))
                 return problems
-            record.body, record.body_is_text = body, False  # parsed once: secrets are read from it
+            # Parsed once: secrets are read from it.
+            record.body, record.body_is_text, record.text = body, False, text
         document, pointer = target
         schemas = self.conformance[route.spec].schemas
         # A body that fits passes at any depth the validator takes; the depth limit guards listing
@@ -333,7 +339,11 @@ class Checker:
                 return problems
         except ConformanceError as exc:
             refused = exc
-        if nesting_depth(body, self.limits.max_depth) > self.limits.max_depth:
+        # The body's text bounds its nesting by its brackets, and its size by its punctuation.
+        text = record.text
+        if (text is None or _openings(text) > self.limits.max_depth) and nesting_depth(
+            body, self.limits.max_depth
+        ) > self.limits.max_depth:
             message = (
                 f"body nests deeper than {self.limits.max_depth} levels: not checked"
                 " (raise --max-depth to check it)"
@@ -344,7 +354,12 @@ class Checker:
             if refused is not None:
                 raise refused
             violations = schemas.violations(
-                document, pointer, body, max(room - len(problems), 1), known_invalid=True
+                document,
+                pointer,
+                body,
+                max(room - len(problems), 1),
+                known_invalid=True,
+                values_at_most=None if text is None else _values_at_most(text),
             )
         except ConformanceError as exc:
             problems.append(Problem("body", str(exc)))
@@ -545,6 +560,19 @@ def nesting_depth(value: Any, limit: int) -> int:
         children = item.values() if isinstance(item, dict) else item
         stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return deepest
+
+
+def _values_at_most(text: bytes | str) -> int:
+    """A bound on how many values the JSON ``text`` holds: its length (each takes a character),
+    or, for long texts, what its punctuation says (:func:`values_bound`)."""
+    return len(text) if len(text) <= LISTED_VALUES else values_bound(text)
+
+
+def _openings(text: bytes | str) -> int:
+    """How many arrays and objects the JSON ``text`` opens: a bound on how deeply it nests."""
+    if isinstance(text, str):
+        return text.count("{") + text.count("[")
+    return text.count(b"{") + text.count(b"[")
 
 
 def _coerce(values: list[str], schema: dict[str, Any]) -> Any:

@@ -46,6 +46,9 @@ class Exchange:
     body_is_text: bool
     #: Request headers as (name lower-cased, value) pairs: never reported, read for credentials.
     request_headers: tuple[tuple[str, str], ...] = ()
+    #: The JSON text the body was parsed from (within it, e.g. the whole line), when it was: its
+    #: punctuation bounds the body's size and nesting without walking it.
+    text: bytes | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,7 @@ def parse_line(line: bytes | str, source: str) -> Record:
         data = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
         return Unreadable(source, f"not JSON: {exc}")
-    return exchange_from_json(data, source)
+    return exchange_from_json(data, source, line)
 
 
 def read_json(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator[Record]:
@@ -120,16 +123,18 @@ def read_json(path: Path, max_bytes: int = DEFAULT_MAX_RECORD_BYTES) -> Iterator
     if path.stat().st_size > max_bytes:
         yield Unreadable(path.name, too_large(max_bytes, "file"))
         return
+    text = path.read_bytes().removeprefix(b"\xef\xbb\xbf")
     try:
-        data = orjson.loads(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        data = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
         yield Unreadable(path.name, f"not JSON: {exc}")
         return
-    yield exchange_from_json(data, path.name)
+    yield exchange_from_json(data, path.name, text)
 
 
-def exchange_from_json(data: Any, source: str) -> Record:
-    """An exchange from its JSON form (see the module docstring)."""
+def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) -> Record:
+    """An exchange from its JSON form (see the module docstring); ``text``, the JSON text ``data``
+    was parsed from, if at hand."""
     try:
         request, response = data["request"], data["response"]
         method, url, status = request["method"], request["url"], response["status"]
@@ -157,6 +162,7 @@ def exchange_from_json(data: Any, source: str) -> Record:
         body,
         body is None or isinstance(body, str),
         _header_pairs(request_headers),
+        text,
     )
 
 

@@ -155,8 +155,9 @@ class Secrets:
         self._pattern: re.Pattern[str] | None = None
         #: Set when more than :data:`MAX_SECRETS` were seen: then every quoted value is masked.
         self.overflow = False
-        for value in values:
-            self.add(value)
+        if values:
+            for value in values:
+                self.add(value)
 
     def __bool__(self) -> bool:
         return bool(self._values) or self.overflow
@@ -182,6 +183,10 @@ class Secrets:
         """``text`` with every known credential replaced by ``REDACTED``."""
         if self.overflow:
             return _QUOTED.sub(f'"{REDACTED}"', text)
+        # Most texts hold none of an exchange's credentials, and every exchange has its own:
+        # a substring scan answers that without compiling the exchange's pattern.
+        if not any(value in text for value in self._values):
+            return text
         pattern = self._compiled()
         return text if pattern is None else pattern.sub(REDACTED, text)
 
@@ -227,6 +232,8 @@ def redact_url(
     masked wherever they remain. A value of a redacted parameter is added to ``secrets``, so the same
     value elsewhere (a violation message quoting it) is masked too.
     """
+    if "#" not in url and "?" not in url and "@" not in url:  # nothing to redact but secrets
+        return secrets.mask(url) if secrets else url
     head, hash_mark, fragment = url.partition("#")
     if hash_mark and fragment:
         fragment = REDACTED
@@ -300,12 +307,47 @@ def _redact_userinfo(head: str, secrets: Secrets | None) -> str:
     return f"{head[:start]}{REDACTED}@{head[at + 1 :]}"
 
 
-def body_credentials(body: object, secrets: Secrets, limit: int = 1_000_000) -> None:
-    """Add every value under a credential-like property name in ``body`` to ``secrets``.
+def quoted_credentials(
+    body: object, messages: Iterable[tuple[str, str]], secrets: Secrets, limit: int = 1_000_000
+) -> None:
+    """Add to ``secrets`` the credentials that ``messages`` about ``body`` may quote.
+
+    Each message comes with the JSON pointer of the value it is about. A schema violation's message
+    quotes that value (``{...} is not of type "string"``), never more of the body: so only those
+    values are searched, and a value reached through a credential-like property name is a
+    credential whole. An array or object is quoted with its brackets, so one is searched only when
+    its message holds one (``"id" is a required property`` quotes none of its object). Pointers
+    that are not JSON pointers into the body (a parameter's ``query/name``) are passed over.
+    """
+    for pointer, message in set(messages):
+        if pointer and not pointer.startswith("/"):
+            continue
+        value, under_secret = body, False
+        for token in pointer.split("/")[1:] if pointer else ():
+            if isinstance(value, dict):
+                key = token.replace("~1", "/").replace("~0", "~")
+                if key not in value:
+                    break
+                value = value[key]
+                under_secret = under_secret or is_credential_name(key)
+            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                value = value[int(token)]
+            else:
+                break
+        if isinstance(value, (dict, list)) and "{" not in message and "[" not in message:
+            continue
+        body_credentials(value, secrets, limit, under_secret=under_secret)
+
+
+def body_credentials(
+    body: object, secrets: Secrets, limit: int = 1_000_000, *, under_secret: bool = False
+) -> None:
+    """Add every value under a credential-like property name in ``body`` to ``secrets`` (every
+    value in it, when ``under_secret``: the body is itself the value of such a property).
 
     Walks at most ``limit`` values, without recursion (bodies may nest deeply).
     """
-    stack: list[tuple[object, bool]] = [(body, False)]
+    stack: list[tuple[object, bool]] = [(body, under_secret)]
     seen = 0
     while stack and seen < limit:
         value, under_secret = stack.pop()

@@ -24,7 +24,14 @@ def join(pointer: str, *tokens: str | int) -> str:
 
 def from_parts(parts: Iterable[str | int]) -> str:
     """Build a pointer from its unescaped tokens."""
-    return join("", *parts)
+    tokens = [str(token) for token in parts]
+    if not tokens:
+        return ""
+    joined = "/".join(tokens)
+    # Escaping changes nothing unless a token holds "~" or "/": the common case costs one join.
+    if "~" in joined or joined.count("/") != len(tokens) - 1:
+        return join("", *tokens)
+    return "/" + joined
 
 
 def split(pointer: str) -> list[str]:

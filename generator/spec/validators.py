@@ -116,6 +116,9 @@ class SchemaValidators:
         ]
         self._registry = jsonschema_rs.Registry(resources)
         self._compiled: dict[tuple[str, str], Any] = {}
+        # Where each keyword that failed is written: the same few are looked up for every
+        # failing payload, and finding one parses a URI and a pointer.
+        self._located: dict[str, _Located] = {}
 
     def validator(self, document: Document, pointer: str) -> Any:
         """The compiled validator of the schema at ``pointer`` in ``document``.
@@ -165,20 +168,24 @@ class SchemaValidators:
         limit: int = DEFAULT_MAX_VIOLATIONS,
         *,
         known_invalid: bool = False,
+        values_at_most: int | None = None,
     ) -> ViolationList:
         """The ways ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none).
 
         At most ``limit`` are listed (see :class:`ViolationList` for the rest); a ``pattern`` that
         exceeds the regex limit is a violation with ``unchecked`` set. ``known_invalid`` skips the
-        validity pre-check when the caller has just made it. Raises :class:`ConformanceError` when
-        the instance nests too deeply to be checked.
+        validity pre-check when the caller has just made it; ``values_at_most``, a bound the caller
+        knows on how many values the instance holds (see :func:`values_bound`), spares counting
+        them. Raises :class:`ConformanceError` when the instance nests too deeply to be checked.
         """
         validator = self.validator(document, pointer)
         found = ViolationList()
         try:
             if not known_invalid and validator.is_valid(instance):
                 return found
-            if count_values(instance, LISTED_VALUES + 1) > LISTED_VALUES:
+            if (values_at_most is None or values_at_most > LISTED_VALUES) and count_values(
+                instance, LISTED_VALUES + 1
+            ) > LISTED_VALUES:
                 try:
                     validator.validate(instance)
                 except jsonschema_rs.ValidationError as error:
@@ -195,18 +202,13 @@ class SchemaValidators:
         return found
 
     def _violation(self, error: Any, fallback: Document) -> Violation:
-        keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
         location = error.absolute_keyword_location
-        if location:
-            parts = urlsplit(location)
-            try:
-                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
-                keyword_pointer = jp.from_fragment(parts.fragment)
-            except RefError:
-                pass
-        tokens = jp.split(keyword_pointer)
-        keyword = tokens[-1] if tokens else "$ref"
-        position = keyword_doc.position(keyword_pointer)
+        located = self._located.get(location) if location else None
+        if located is None:
+            located = self._locate(location, error.schema_path, fallback)
+            if location and len(self._located) < _LOCATED_KEPT:
+                self._located[location] = located
+        schema_path, keyword_pointer, keyword, line, col = located
         unchecked = isinstance(
             error.kind,
             (
@@ -220,16 +222,55 @@ class SchemaValidators:
                 f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
                 " steps on this value (the regex limit)"
             )
+        path = error.instance_path
         return Violation(
-            instance_pointer=jp.from_parts(error.instance_path),
+            instance_pointer=jp.from_parts(path) if path else "",
             keyword=keyword,
             message=message,
-            schema_path=keyword_doc.path,
+            schema_path=schema_path,
             schema_pointer=keyword_pointer,
-            line=position.line,
-            col=position.col,
+            line=line,
+            col=col,
             unchecked=unchecked,
         )
+
+    def _locate(
+        self, location: str | None, schema_path: list[str | int], fallback: Document
+    ) -> _Located:
+        """Where a failed keyword is written: its file, pointer, name, line and column."""
+        keyword_doc, keyword_pointer = fallback, jp.from_parts(schema_path)
+        if location:
+            try:
+                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
+                keyword_pointer = jp.from_fragment(urlsplit(location).fragment)
+            except RefError:
+                pass
+        tokens = jp.split(keyword_pointer)
+        position = keyword_doc.position(keyword_pointer)
+        return (
+            keyword_doc.path,
+            keyword_pointer,
+            tokens[-1] if tokens else "$ref",
+            position.line,
+            position.col,
+        )
+
+
+#: A failed keyword's spec file, pointer, name, line and column (see ``SchemaValidators._locate``).
+_Located = tuple[Path, str, str, int, int]
+#: Keyword locations remembered per spec: a spec has finitely many, but a huge one is not kept whole.
+_LOCATED_KEPT = 65_536
+
+
+def values_bound(text: bytes | str) -> int:
+    """An upper bound on how many JSON values the JSON ``text`` holds, from its punctuation alone.
+
+    Every value but the first follows a ``,``, a ``:`` or a ``[``; string contents only raise the
+    bound. Counting characters runs in C, where walking the parsed value runs in Python.
+    """
+    if isinstance(text, str):
+        return 1 + text.count(",") + text.count(":") + text.count("[")
+    return 1 + text.count(b",") + text.count(b":") + text.count(b"[")
 
 
 @functools.lru_cache(maxsize=4096)
