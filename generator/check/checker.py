@@ -54,6 +54,7 @@ from generator.spec.validators import (
     ConformanceError,
     Violation,
     ViolationList,
+    too_deep,
     values_bound,
 )
 
@@ -136,6 +137,8 @@ class _ResponsePlan:
     response: DeclaredResponse
     #: media key -> (document, schema pointer) of the declared schemas, all compiled.
     schemas: dict[str, tuple[Document, str]]
+    #: media key -> the compiled validator of its schema.
+    validators: dict[str, Any]
     required_headers: tuple[str, ...]
     #: Content-Type header value -> the declared media key serving it (None: not declared).
     media_keys: dict[str, object] = field(default_factory=dict)
@@ -176,7 +179,9 @@ class Checker:
         # The specs' API keys, by name: credentials whatever they are called.
         self.secret_names = _api_key_names(self.specs, "query")
         self.secret_headers = _api_key_names(self.specs, "header")
-        self._plans: dict[tuple[int, str, str, int], _ResponsePlan | Problem] = {}
+        # Per operation (by identity: the router's operations live as long as the checker), per
+        # status: one lookup per exchange finds all that is compiled for it.
+        self._plans: dict[int, dict[int, _ResponsePlan | Problem]] = {}
         self._parameters: dict[tuple[int, str, str], list[_Parameter]] = {}
 
     def __reduce__(
@@ -329,16 +334,16 @@ class Checker:
                 return problems
             # Parsed once: secrets are read from it.
             record.body, record.body_is_text, record.text = body, False, text
-        document, pointer = target
-        schemas = self.conformance[route.spec].schemas
         # A body that fits passes at any depth the validator takes; the depth limit guards listing
         # a failing body's violations, the costly part (and bodies the validator refuses).
         refused: ConformanceError | None = None
         try:
-            if schemas.is_valid(document, pointer, body):
+            if plan.validators[media_key].is_valid(body):
                 return problems
-        except ConformanceError as exc:
-            refused = exc
+        except (ValueError, RecursionError) as exc:
+            refused = too_deep(exc)
+        document, pointer = target
+        schemas = self.conformance[route.spec].schemas
         # The body's text bounds its nesting by its brackets, and its size by its punctuation.
         text = record.text
         if (text is None or _openings(text) > self.limits.max_depth) and nesting_depth(
@@ -369,10 +374,12 @@ class Checker:
         return problems
 
     def _plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
-        key = (spec, *operation.key, status)
-        plan = self._plans.get(key)
+        statuses = self._plans.get(id(operation))
+        if statuses is None:
+            statuses = self._plans[id(operation)] = {}
+        plan = statuses.get(status)
         if plan is None:
-            plan = self._plans[key] = self._make_plan(spec, operation, status)
+            plan = statuses[status] = self._make_plan(spec, operation, status)
         return plan
 
     def _make_plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
@@ -384,13 +391,13 @@ class Checker:
             return Problem("status", f"status {status} is not declared (declared: {declared})")
         except ConformanceError as exc:
             return Problem("status", exc.detail)
-        schemas = {}
+        schemas, validators = {}, {}
         for media in response.content:
             target = response.schema(media)
             if target is not None:
                 try:
                     # Compiled now: a schema that cannot be compiled fails the status as a whole.
-                    conformance.schemas.validator(*target)
+                    validators[media] = conformance.schemas.validator(*target)
                 except ConformanceError as exc:
                     return Problem("status", str(exc))
                 schemas[media] = target
@@ -400,7 +407,7 @@ class Checker:
             for name, header in headers.items()
             if isinstance(header, dict) and header.get("required") is True
         )
-        return _ResponsePlan(response, schemas, required)
+        return _ResponsePlan(response, schemas, validators, required)
 
     # -- request parameters -----------------------------------------------------------------------------
 

@@ -194,6 +194,8 @@ class Secrets:
 @functools.lru_cache(maxsize=1024)  # an exchange's credentials often recur in the next ones
 def _forms(value: str) -> frozenset[str]:
     """``value`` as reports may write it: raw, JSON-escaped, percent-encoded, decoded."""
+    if _PLAIN.fullmatch(value):  # every form of a token of letters, digits and -._~ is itself
+        return frozenset((value,))
     forms = {value, json.dumps(value, ensure_ascii=False)[1:-1]}
     if len(value) >= MIN_SUBSTRING:
         forms |= {quote(value, safe=""), quote_plus(value, safe=""), quote(value)}
@@ -215,6 +217,8 @@ def _pattern(values: frozenset[str]) -> re.Pattern[str]:
     return re.compile("|".join(alternatives))
 
 
+#: Characters that JSON escaping and percent-encoding leave as they are.
+_PLAIN = re.compile(r"[A-Za-z0-9._~-]+")
 #: A JSON string as a violation message quotes it.
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _SEPARATORS = re.compile(r"([&;])")

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from generator.spec.navigator import TEMPLATE_VARIABLE, Operation, effective_servers, operations
@@ -153,6 +153,8 @@ class _PathTable:
 
 
 def _decoded(names: tuple[str, ...], values: list[str]) -> dict[str, str]:
+    if not any("%" in value for value in values):
+        return dict(zip(names, values, strict=True))
     return {
         name: unquote(value) if "%" in value else value
         for name, value in zip(names, values, strict=True)
@@ -169,6 +171,9 @@ class _PathTemplate:
     names: tuple[str, ...]
     literal: int
     trailing_slash: bool
+    #: When every variable is a whole segment (``/jobs/{id}``, the common case): the literal
+    #: segments by index, and the indexes of the variables' segments; None otherwise.
+    simple: tuple[tuple[tuple[int, str], ...], tuple[int, ...]] | None = None
 
     @classmethod
     def build(cls, operation: Operation) -> _PathTemplate:
@@ -193,10 +198,23 @@ class _PathTemplate:
             else:
                 segments.append(tuple(pieces))
         literal += len(segments) - 1  # the slashes
-        return cls(operation, tuple(segments), tuple(names), literal, path.endswith("/"))
+        simple = None
+        if all(isinstance(segment, str) or segment == (None,) for segment in segments):
+            simple = (
+                tuple((i, seg) for i, seg in enumerate(segments) if isinstance(seg, str)),
+                tuple(i for i, seg in enumerate(segments) if not isinstance(seg, str)),
+            )
+        return cls(operation, tuple(segments), tuple(names), literal, path.endswith("/"), simple)
 
     def match(self, parts: list[str]) -> list[str] | None:
         """The variables' values (still percent-encoded) when ``parts`` fit, else None."""
+        if self.simple is not None:
+            literals, variables = self.simple
+            for index, text in literals:
+                if parts[index] != text:
+                    return None
+            found = [parts[index] for index in variables]
+            return found if all(found) else None  # a variable takes at least one character
         values: list[str] = []
         for expected, actual in zip(self.segments, parts, strict=True):
             if isinstance(expected, str):
@@ -269,6 +287,8 @@ class _Server:
     origin: str | None
     base_path: str
     template: _ServerTemplate | None
+    #: For a templated server URL: the texts it matched in earlier requests (see :meth:`rest`).
+    prefixes: list[str] = field(default_factory=list)
 
     @classmethod
     def build(cls, spec: int, server: dict[str, object], paths: _PathTable) -> _Server:
@@ -289,9 +309,29 @@ class _Server:
             if cut > end and url[end] != "/":
                 return None
             return url[end:cut]
-        stop = self.template.end(url, cut) if self.template is not None else None
-        return None if stop is None else url[stop:cut]
+        if self.template is None:
+            return None
+        # A server URL matched before ends where it did then in any URL that starts with the same
+        # text and has a "/" (or the end) there: every earlier position reads the same text, so
+        # none of them can end it in the new URL either.
+        for prefix in self.prefixes:
+            size = len(prefix)
+            if size <= cut and url.startswith(prefix) and (size == cut or url[size] == "/"):
+                return url[size:cut]
+        for piece in self.template.path_literals:
+            if url.find(piece, 0, cut) < 0:
+                return None  # the server's path is not in this URL: spare the walk
+        stop = self.template.end(url, cut)
+        if stop is None:
+            return None
+        if len(self.prefixes) < _PREFIXES_KEPT:
+            self.prefixes.append(url[:stop])
+        return url[stop:cut]
 
+
+#: Matched texts remembered per templated server URL: a log reaches a server through few hosts, and
+#: a log of many hosts must not grow the list without bound.
+_PREFIXES_KEPT = 16
 
 #: A piece of a templated server URL: literal text, the values of an enum variable, or None for a
 #: free variable (any text).
@@ -311,6 +351,8 @@ class _ServerTemplate:
     pieces: tuple[_Piece, ...]
     relative: bool
     literal: int
+    #: The literal texts of the URL's path part, which any URL it matches holds as they are.
+    path_literals: tuple[str, ...] = ()
 
     @classmethod
     def build(cls, server: dict[str, object]) -> _ServerTemplate:
@@ -353,7 +395,11 @@ class _ServerTemplate:
             position = found.end()
         add_literal(position, len(url))
         literal += len(url) - position
-        return cls(tuple(pieces), relative, literal)
+        path_start = max(host_end, 0)
+        path_literals = tuple(
+            found for found in re.split(TEMPLATE_VARIABLE.pattern, url[path_start:])[::2] if found
+        )
+        return cls(tuple(pieces), relative, literal, path_literals)
 
     def end(self, url: str, cut: int) -> int | None:
         """Where this server's URL ends in ``url[:cut]`` (at a ``/`` or at ``cut``), or None.

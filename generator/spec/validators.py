@@ -158,7 +158,7 @@ class SchemaValidators:
         try:
             return bool(validator.is_valid(instance))
         except (ValueError, RecursionError) as exc:
-            raise _too_deep(exc) from None
+            raise too_deep(exc) from None
 
     def violations(
         self,
@@ -198,7 +198,7 @@ class SchemaValidators:
                 else:
                     found.more += 1
         except (ValueError, RecursionError) as exc:
-            raise _too_deep(exc) from None
+            raise too_deep(exc) from None
         return found
 
     def _violation(self, error: Any, fallback: Document) -> Violation:
@@ -340,7 +340,8 @@ def count_values(instance: Any, stop: int) -> int:
     return count
 
 
-def _too_deep(exc: BaseException) -> ConformanceError:
+def too_deep(exc: BaseException) -> ConformanceError:
+    """The error for an instance a compiled validator refused to walk for its depth."""
     # jsonschema-rs refuses instances nested past its own recursion limit with a ValueError; say
     # what it means for the payload rather than repeating the engine's words.
     return ConformanceError(f"the payload nests too deeply to be checked ({type(exc).__name__})")
