@@ -89,38 +89,43 @@ def read_union(spec: LoadedSpec, document: Document, pointer: str) -> UnionSchem
         return UnionSchema(keyword, ())
     if not isinstance(branches, list):
         return UnionSchema(keyword, ())
-    labels: list[str] = []
-    targets: dict[tuple[str, str], int] = {}
-    selects: dict[str, int] = {}
-    for index, branch in enumerate(branches):
-        ref = branch.get("$ref") if isinstance(branch, dict) else None
-        if not isinstance(ref, str):
-            labels.append(f"{keyword}/{index}")
-            continue
-        labels.append(f"{keyword}/{index} ({_shorten(ref, REF_CHARS)})")
-        target = _target(spec, document, ref)
-        if target is not None:
-            targets.setdefault(target, index)
-            name = _component_name(target[1])
-            if name is not None:
-                selects.setdefault(name, index)  # the implicit mapping: a schema's own name
+    refs = [branch.get("$ref") if isinstance(branch, dict) else None for branch in branches]
+    labels = tuple(
+        f"{keyword}/{index} ({_shorten(ref, REF_CHARS)})"
+        if isinstance(ref, str)
+        else f"{keyword}/{index}"
+        for index, ref in enumerate(refs)
+    )
     discriminator = holder.get("discriminator") if isinstance(holder, dict) else None
     if not isinstance(discriminator, dict) or not isinstance(
         discriminator.get("propertyName"), str
     ):
-        return UnionSchema(keyword, tuple(labels))
+        return UnionSchema(keyword, labels)
+    # Branches by where their $ref points; the implicit mapping selects by component name.
+    targets: dict[tuple[str, str], int] = {}
+    selects: dict[str, int] = {}
+    for index, ref in enumerate(refs):
+        target = _target(spec, document, ref) if isinstance(ref, str) else None
+        if target is not None:
+            targets.setdefault(target, index)
+            name = _component_name(target[1])
+            if name is not None:
+                selects.setdefault(name, index)
     mapping = discriminator.get("mapping")
     for value, ref in (mapping if isinstance(mapping, dict) else {}).items():
         if not isinstance(ref, str):
             continue
-        # A mapping value is a schema name or a reference; a name holds neither '/' nor '#'.
-        as_ref = ref if "/" in ref or "#" in ref else f"#/components/schemas/{jp.escape(ref)}"
-        target = _target(spec, document, as_ref)
-        if target is not None and target in targets:
-            selects[str(value)] = targets[target]
+        # A mapping value names a component schema, or else is a reference.
+        by_name = _target(spec, document, f"#/components/schemas/{jp.escape(ref)}")
+        mapped = targets.get(by_name) if by_name is not None else None
+        if mapped is None:
+            by_ref = _target(spec, document, ref)
+            mapped = targets.get(by_ref) if by_ref is not None else None
+        if mapped is not None:
+            selects[str(value)] = mapped
         else:
             selects.pop(str(value), None)  # mapped elsewhere: not to the branch of that name
-    return UnionSchema(keyword, tuple(labels), discriminator["propertyName"], selects)
+    return UnionSchema(keyword, labels, discriminator["propertyName"], selects)
 
 
 def choose(

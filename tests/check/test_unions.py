@@ -178,6 +178,11 @@ def test_the_closest_branch_prefers_matching_type_and_tag(tmp_path: Path) -> Non
     assert [where(v) for v in branch] == [
         ("/side", "type", line_of(text, "side: {type: number}"), "oneOf/2")
     ]
+    # As many errors in the circle branch (its kind tag) as in the square one: the tag decides.
+    union, *branch = conformance.check_response(
+        "shape", 200, {"kind": "square", "side": "big", "radius": 1}
+    )
+    assert "closest is oneOf/2: 1 error" in union.message
     # A string misses every object branch's type: the string branch is closest.
     union, *branch = conformance.check_response("shape", 200, 5)
     assert "closest is oneOf/0: 1 error" in union.message
@@ -193,9 +198,8 @@ def test_an_anyof_is_explained_the_same_way(pets: Conformance) -> None:
     ]
 
 
-def test_a_oneof_matching_two_branches_names_them(tmp_path: Path) -> None:
-    conformance = Conformance(load_spec(write(tmp_path, "pets.yaml", PETS)))
-    (violation,) = conformance.check_response("shape", 200, {"kind": "square", "side": 2})
+def test_a_oneof_matching_two_branches_names_them(pets: Conformance) -> None:
+    (violation,) = pets.check_response("shape", 200, {"kind": "square", "side": 2})
     assert violation.keyword == "oneOf"
     assert violation.message == (
         "matches 2 of the 4 oneOf branches (exactly one must match): oneOf/2, oneOf/3"
@@ -285,3 +289,31 @@ def test_check_reports_name_the_branch_and_its_errors(tmp_path: Path) -> None:
     assert text.returncode == 1
     assert 'the discriminator (petType "dog") selects oneOf/0' in text.stdout
     assert f"[type at pets.yaml:{line_of(PETS, 'bark: {type: boolean}')}]" in text.stdout
+
+
+BIRDS = """\
+Bird:
+  type: object
+  required: [petType, wingspan]
+  properties:
+    petType: {const: bird}
+    wingspan: {type: number}
+"""
+
+
+def test_a_branch_in_another_file_is_selected_and_located_there(tmp_path: Path) -> None:
+    text = PETS.replace(
+        '        - $ref: "#/components/schemas/Cat"\n      discriminator:\n'
+        "        propertyName: petType\n        mapping: {",
+        '        - $ref: "#/components/schemas/Cat"\n        - $ref: "birds.yaml#/Bird"\n'
+        "      discriminator:\n        propertyName: petType\n"
+        '        mapping: {bird: "birds.yaml#/Bird", ',
+    )
+    birds = write(tmp_path, "birds.yaml", BIRDS)
+    conformance = Conformance(load_spec(write(tmp_path, "pets.yaml", text)))
+    union, wingspan = conformance.check_response("pet", 200, {"petType": "bird", "wingspan": "x"})
+    assert "selects oneOf/2 (birds.yaml#/Bird): 1 error" in union.message
+    assert (wingspan.schema_path.resolve(), wingspan.line) == (
+        birds.resolve(),
+        line_of(BIRDS, "wingspan: {type: number}"),
+    )
