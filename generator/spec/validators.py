@@ -4,6 +4,8 @@ Every spec document is registered once with jsonschema-rs under its ``file:`` UR
 schemas and files resolve without copying anything, and each schema is compiled once, on first use.
 A violation names where it is in the payload (a JSON pointer), which keyword it broke, and where that
 keyword is written in the spec (file, line and column), so a reader can go straight to both.
+A failed ``oneOf`` or ``anyOf`` is explained by the branch meant (see :mod:`generator.spec.unions`):
+its violation names the branch, and that branch's own violations follow it.
 ``validate`` checks a spec's examples with them and ``check`` recorded payloads.
 """
 
@@ -23,6 +25,15 @@ from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
 from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError
+from generator.spec.unions import (
+    MAX_DEPTH,
+    UNION_KINDS,
+    UnionSchema,
+    choose,
+    read_union,
+    summary,
+    value_at,
+)
 
 #: Backtracking steps a ``pattern`` may take on one value before it is reported as not checked.
 #: Patterns the regex crate runs (no look-around, no back-reference) are linear whatever this is;
@@ -71,6 +82,10 @@ class Violation:
     #: True when the keyword could not be decided within the limits (a ``pattern`` that needs more
     #: backtracking than the regex limit allows): neither a pass nor a proven violation.
     unchecked: bool = False
+    #: For a violation explaining a failed union, the branch it was found in, e.g. ``oneOf/1``
+    #: (``oneOf/1 > anyOf/0`` when nested); it follows the union's own violation, and its message
+    #: starts with ``in oneOf/1:``. Empty for the payload's own violations.
+    within: str = ""
 
     def __str__(self) -> str:
         where = self.instance_pointer or "(root)"
@@ -116,6 +131,8 @@ class SchemaValidators:
         ]
         self._registry = jsonschema_rs.Registry(resources)
         self._compiled: dict[tuple[str, str], Any] = {}
+        # (file, pointer) of a oneOf/anyOf keyword -> the union as written there.
+        self._unions: dict[tuple[Path, str], UnionSchema] = {}
         # Where each keyword that failed is written: the same few are looked up for every
         # failing payload, and finding one parses a URI and a pointer.
         self._located: dict[str, _Located] = {}
@@ -173,7 +190,9 @@ class SchemaValidators:
         """The ways ``instance`` breaks the schema at ``pointer`` in ``document`` (empty if none).
 
         At most ``limit`` are listed (see :class:`ViolationList` for the rest); a ``pattern`` that
-        exceeds the regex limit is a violation with ``unchecked`` set. ``known_invalid`` skips the
+        exceeds the regex limit is a violation with ``unchecked`` set. A failed ``oneOf``/``anyOf``
+        is followed by the violations of the branch that explains it (see :class:`Violation`'s
+        ``within``), counted against ``limit`` like any other. ``known_invalid`` skips the
         validity pre-check when the caller has just made it; ``values_at_most``, a bound the caller
         knows on how many values the instance holds (see :func:`values_bound`), spares counting
         them. Raises :class:`ConformanceError` when the instance nests too deeply to be checked.
@@ -189,39 +208,106 @@ class SchemaValidators:
                 try:
                     validator.validate(instance)
                 except jsonschema_rs.ValidationError as error:
-                    found.append(self._violation(error, document))
+                    self._add(found, 1, error, document, instance)
                 found.more = -1
                 return found
             for item in validator.iter_errors(instance):
                 if len(found) < limit:
-                    found.append(self._violation(item, document))
+                    self._add(found, limit, item, document, instance)
                 else:
                     found.more += 1
         except (ValueError, RecursionError) as exc:
             raise too_deep(exc) from None
         return found
 
-    def _violation(self, error: Any, fallback: Document) -> Violation:
+    def _add(
+        self,
+        found: ViolationList,
+        limit: int,
+        error: Any,
+        fallback: Document,
+        instance: Any,
+        depth: int = 0,
+        within: str = "",
+    ) -> None:
+        """Add ``error`` to ``found`` (which has room for it), explained if it is a failed union."""
+        kind = error.kind
+        if not isinstance(kind, UNION_KINDS):
+            found.append(self._violation(error, fallback, kind, within=within))
+            return
+        location = self._keyword_location(error, fallback)
+        key = (location[0].path, location[1])
+        union = self._unions.get(key)
+        if union is None:
+            union = self._unions[key] = read_union(self.spec, *location)
+        context = kind.context or []
+        if depth >= MAX_DEPTH or not context:
+            message = summary(union.keyword, kind, len(context))
+            found.append(self._violation(error, fallback, kind, message, within, location))
+            return
+        path = error.instance_path
+        choice = choose(union, kind, value_at(instance, path), len(path), context)
+        found.append(self._violation(error, fallback, kind, choice.message, within, location))
+        if choice.index is None:
+            return
+        branch = f"{union.keyword}/{choice.index}"
+        inner = f"{within} > {branch}" if within else branch
+        errors = context[choice.index]
+        for listed, sub in enumerate(errors):
+            if len(found) >= limit:
+                found.more += len(errors) - listed
+                return
+            self._add(found, limit, sub, fallback, instance, depth + 1, inner)
+
+    def _keyword_location(self, error: Any, fallback: Document) -> tuple[Document, str]:
+        """The document and JSON pointer of the keyword ``error`` broke, ``$ref``s followed."""
+        keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
         location = error.absolute_keyword_location
-        located = self._located.get(location) if location else None
-        if located is None:
-            located = self._locate(location, error.schema_path, fallback)
-            if location and len(self._located) < _LOCATED_KEPT:
-                self._located[location] = located
+        if location:
+            parts = urlsplit(location)
+            try:
+                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
+                keyword_pointer = jp.from_fragment(parts.fragment)
+            except RefError:
+                pass
+        return keyword_doc, keyword_pointer
+
+    def _violation(
+        self,
+        error: Any,
+        fallback: Document,
+        kind: Any,
+        message: str | None = None,
+        within: str = "",
+        location: tuple[Document, str] | None = None,
+    ) -> Violation:
+        if location is not None:
+            located = _locate(*location)
+        else:
+            key = error.absolute_keyword_location
+            known = self._located.get(key) if key else None
+            if known is None:
+                known = _locate(*self._keyword_location(error, fallback))
+                if key and len(self._located) < _LOCATED_KEPT:
+                    self._located[key] = known
+            located = known
         schema_path, keyword_pointer, keyword, line, col = located
         unchecked = isinstance(
-            error.kind,
+            kind,
             (
                 jsonschema_rs.ValidationErrorKind.BacktrackLimitExceeded,
                 jsonschema_rs.ValidationErrorKind.RegexEngineFailure,
             ),
         )
-        message = error.message
         if unchecked:
             message = (
                 f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
                 " steps on this value (the regex limit)"
             )
+        elif message is None:
+            message = error.message
+        if within:
+            message = f"in {within}: {message}"
         path = error.instance_path
         return Violation(
             instance_pointer=jp.from_parts(path) if path else "",
@@ -232,34 +318,21 @@ class SchemaValidators:
             line=line,
             col=col,
             unchecked=unchecked,
-        )
-
-    def _locate(
-        self, location: str | None, schema_path: list[str | int], fallback: Document
-    ) -> _Located:
-        """Where a failed keyword is written: its file, pointer, name, line and column."""
-        keyword_doc, keyword_pointer = fallback, jp.from_parts(schema_path)
-        if location:
-            try:
-                keyword_doc = self.spec.document_for_uri(location.split("#", 1)[0])
-                keyword_pointer = jp.from_fragment(urlsplit(location).fragment)
-            except RefError:
-                pass
-        tokens = jp.split(keyword_pointer)
-        position = keyword_doc.position(keyword_pointer)
-        return (
-            keyword_doc.path,
-            keyword_pointer,
-            tokens[-1] if tokens else "$ref",
-            position.line,
-            position.col,
+            within=within,
         )
 
 
-#: A failed keyword's spec file, pointer, name, line and column (see ``SchemaValidators._locate``).
+#: A failed keyword's spec file, pointer, name, line and column (see :func:`_locate`).
 _Located = tuple[Path, str, str, int, int]
 #: Keyword locations remembered per spec: a spec has finitely many, but a huge one is not kept whole.
 _LOCATED_KEPT = 65_536
+
+
+def _locate(document: Document, pointer: str) -> _Located:
+    """Where a keyword is written: its file, pointer, name, line and column."""
+    tokens = jp.split(pointer)
+    position = document.position(pointer)
+    return (document.path, pointer, tokens[-1] if tokens else "$ref", position.line, position.col)
 
 
 def values_bound(text: bytes | str) -> int:
