@@ -116,6 +116,8 @@ class Verdict:
     status: int | None
     problems: tuple[Problem, ...]
     skipped: bool = False
+    #: Problems a baseline knows (see :mod:`generator.check.baseline`), moved out of ``problems``.
+    known: tuple[Problem, ...] = ()
 
     @property
     def passed(self) -> bool:
