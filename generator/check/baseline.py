@@ -7,9 +7,10 @@ passes, and anything new still fails. The baseline is a stage between the checke
 reporters, applied in the parent process, so ``--jobs N`` gives the same result.
 
 An entry is keyed by (spec, operation, status, kind, pointer, keyword), the pointer *folded*
-(:func:`fold`): every array index becomes ``*``, so ``/items/3/log_url`` and ``/items/17/log_url``
-are one entry. A ``*`` segment written into a baseline by hand matches any one segment, which is how
-a map key (a property name that comes from ``additionalProperties``) is made to match any key.
+(:func:`fold`): every array index and every map key (a property name that ``additionalProperties``
+or ``patternProperties`` describes, not one of ``properties``) becomes ``*``, so
+``/items/3/log_url`` and ``/items/17/log_url`` are one entry. A ``*`` segment written into a
+baseline by hand matches any one segment.
 An unmatched exchange is keyed by its method alone; an unreadable record, and the notice that more
 violations were left unlisted, are never known (they hide what was not checked).
 
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -85,20 +86,21 @@ class Entry:
         )
 
 
-def fold(pointer: str) -> str:
-    """``pointer`` with every array index (an all-digit segment) written ``*``.
+def fold(pointer: str, map_keys: Collection[int] = ()) -> str:
+    """``pointer`` with every array index and map key written ``*``.
 
-    A body pointer (``/items/3/log_url``) folds every such segment. A parameter's pointer starts
+    An array index is an all-digit segment; a map key is a segment at one of the ``map_keys``
+    positions (1 is the first segment: the checker knows them from the schema keyword each step
+    went through, ``additionalProperties`` or ``patternProperties``). A parameter's pointer starts
     with its location and name (``query/expand/1``), which are kept as they are: a query parameter
-    may well be named ``2``. Map keys are not recognised here (a pointer does not say which schema
-    keyword a segment went through); a ``*`` written by hand into the baseline matches them.
+    may well be named ``2``.
     """
     if not pointer:
         return pointer
     segments = pointer.split("/")
     keep = 1 if pointer.startswith("/") else 2
     return "/".join(
-        "*" if index >= keep and segment.isdigit() else segment
+        "*" if index >= keep and (segment.isdigit() or index in map_keys) else segment
         for index, segment in enumerate(segments)
     )
 
@@ -124,7 +126,7 @@ def entry_of(verdict: Verdict, problem: Problem) -> Entry | None:
         "",
         verdict.status or 0,
         problem.kind,
-        fold(problem.pointer),
+        fold(problem.pointer, problem.map_keys),
         problem.keyword,
     )
 

@@ -96,6 +96,8 @@ class Problem:
     keyword: str = ""
     #: ``file:line`` of the violated keyword in the spec.
     location: str = ""
+    #: The segments of ``pointer`` that are map keys (see :class:`Violation`), for baselines.
+    map_keys: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.pointer}: " if self.pointer else "(root): " if self.kind == "schema" else ""
@@ -509,6 +511,7 @@ def _schema_problem(violation: Violation) -> Problem:
         violation.instance_pointer,
         violation.keyword,
         f"{display_path(violation.schema_path)}:{violation.line}",
+        violation.map_keys,
     )
 
 
