@@ -346,11 +346,11 @@ def write_baseline(
 
     if not out.parent.is_dir():
         raise LoadError("cannot write the baseline: no such folder", out.parent)
-    recorder = Recorder()
+    recorder = Recorder(out)
     summary = _check(
         recordings, reporter, specs, ignore_unmatched, jobs, progress, limits, None, recorder
     )
-    recorder.write(out)
+    recorder.write()
     return summary, recorder
 
 

@@ -141,9 +141,10 @@ class _Seen:
 
 
 class Recorder:
-    """Collects the deviations of a run, verdict by verdict, for :meth:`write`."""
+    """Collects the deviations of a run, verdict by verdict, for :meth:`write` to ``path``."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: Path) -> None:
+        self.path = path
         self.entries: dict[Entry, _Seen] = {}
         self.exchanges = 0
         self.problems = 0
@@ -163,7 +164,8 @@ class Recorder:
                 if len(self.entries) >= MAX_ENTRIES:
                     raise LoadError(
                         f"more than {MAX_ENTRIES:,} distinct deviations: too many for a baseline"
-                        " (is a map keyed by ids? see the folding rule in README)"
+                        " (is a map keyed by ids? see the folding rule in README)",
+                        self.path,
                     )
                 seen = self.entries[entry] = _Seen(0, problem.message[:EXAMPLE_CHARS])
             seen.count += 1
@@ -188,8 +190,9 @@ class Recorder:
         }
         return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"
 
-    def write(self, path: Path) -> None:
-        """Write the baseline to ``path`` in one step: a temporary file beside it, renamed over it."""
+    def write(self) -> None:
+        """Write the baseline in one step: a temporary file beside it, renamed over it."""
+        path = self.path
         text = self.text().encode("utf-8")
         folder = path.parent
         try:
@@ -200,6 +203,10 @@ class Recorder:
             raise LoadError(f"cannot write the baseline: {exc.strerror}", path) from None
         try:
             with os.fdopen(descriptor, "wb") as stream:
+                # As any file the user writes (mkstemp's are private): a baseline is shared.
+                umask = os.umask(0)
+                os.umask(umask)
+                os.fchmod(stream.fileno(), 0o666 & ~umask)
                 stream.write(text)
             os.replace(temporary, path)
         except OSError as exc:
@@ -317,7 +324,7 @@ class Applier:
         return verdict
 
     def stale(self) -> tuple[Entry, ...]:
-        """The entries that matched no problem of the run, in file order."""
-        return tuple(
-            entry for entry, used in zip(self.baseline.entries, self.used, strict=True) if not used
-        )
+        """The entries that matched no problem of the run, in file order (an entry written twice
+        is matched through its first copy)."""
+        exact = self.baseline.exact
+        return tuple(entry for entry in self.baseline.entries if not self.used[exact[entry]])

@@ -109,6 +109,10 @@ def test_the_file_is_sorted_and_the_same_on_every_run(
 def test_recording_exits_0_whatever_it_found(tmp_path: Path) -> None:
     result = specgen("check", "--write-baseline", tmp_path / "b.json", *ALTOSTRAT)
     assert result.returncode == 0
+    # Shared like any file the user writes, and nothing left beside it.
+    (tmp_path / "other.txt").write_text("", encoding="utf-8")
+    modes = {path.name: path.stat().st_mode for path in tmp_path.iterdir()}
+    assert modes == {"b.json": modes["other.txt"], "other.txt": modes["other.txt"]}
     # The report is the usual one: every deviation is still shown as it was found.
     assert "FAIL altostrat.jsonl:3 " in result.stdout
     assert result.stdout.splitlines()[-1] == "4 passed, 9 failed"
@@ -292,6 +296,17 @@ def test_array_indices_and_map_keys_fold_into_one_entry(tmp_path: Path) -> None:
     assert last == "0 passed, 1 failed, 2 known"
 
 
+def test_an_entry_written_twice_is_not_stale(
+    tmp_path: Path, altostrat_baseline: tuple[Path, dict[str, Any]]
+) -> None:
+    path = tmp_path / "twice.json"
+    keep_only(path, altostrat_baseline[1], *altostrat_baseline[1]["entries"], LOG_URL)
+    result = specgen("check", "--baseline", path, *ALTOSTRAT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1] == "4 passed, 0 failed, 9 known"
+    assert result.stderr == ""
+
+
 def test_a_star_written_by_hand_matches_any_segment(tmp_path: Path) -> None:
     recording = write_jobs(tmp_path, {"items": [RELATIVE]})
     path = tmp_path / "b.json"
@@ -451,3 +466,19 @@ def test_baseline_and_write_baseline_together_are_a_usage_error(tmp_path: Path) 
     assert result.returncode == 2
     assert "--write-baseline" in result.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def test_a_stale_entry_cannot_forge_lines_or_escapes(
+    tmp_path: Path, altostrat_baseline: tuple[Path, dict[str, Any]]
+) -> None:
+    path = tmp_path / "forged.json"
+    forged = {**LOG_URL, "pointer": "/x\n\x1b[31mPASS everything\u202e"}
+    keep_only(path, altostrat_baseline[1], forged)
+    for form in ("text", "junit", "html", "json"):
+        result = specgen("check", "--format", form, "--baseline", path, *ALTOSTRAT)
+        assert result.returncode == 1
+        for output in (result.stdout, result.stderr):
+            assert "\x1b" not in output and "\u202e" not in output, form
+        assert not any(line.startswith("PASS everything") for line in result.stdout.splitlines())
+    (warning,) = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert "/x\\x0a\\x1b[31mPASS everything\\u202e" in warning
