@@ -22,6 +22,7 @@ from generator.validate.outcome import validate_loaded as validate_loaded
 if TYPE_CHECKING:
     # Each command imports its stages when it runs: `validate` and a cached `generate` start
     # without loading the checker's or the diff's modules.
+    from generator.check.baseline import Recorder
     from generator.check.checker import Limits
     from generator.check.reports import Reporter, Summary
     from generator.diff.rules import DiffReport
@@ -308,6 +309,8 @@ def check(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     limits: Limits | None = None,
+    *,
+    baseline: Path | None = None,
 ) -> Summary:
     """Check every exchange of ``recordings`` against ``specs``, reporting each verdict.
 
@@ -315,8 +318,56 @@ def check(
     exchanges are checked in that many worker processes, in order, with a bounded number of chunks
     in flight. Raises :class:`UnusableSpecError`, before any exchange is checked, for specs that
     are not OpenAPI or whose ``$ref``s cannot be followed.
+
+    With ``baseline`` (a file :func:`write_baseline` wrote), the problems it knows are moved to
+    each verdict's ``known``: an exchange with known problems only passes, and the summary counts
+    it as known and lists the baseline's entries that matched nothing as ``stale``. A baseline that
+    cannot be read raises :class:`LoadError` before any exchange is checked.
     """
+    return _check(recordings, reporter, specs, ignore_unmatched, jobs, progress, limits, baseline)
+
+
+def write_baseline(
+    recordings: Sequence[Path],
+    out: Path,
+    reporter: Reporter,
+    specs: Sequence[Path] = (DEFAULT_SPECS,),
+    ignore_unmatched: bool = False,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+    limits: Limits | None = None,
+) -> tuple[Summary, Recorder]:
+    """Check as :func:`check` does, then write every deviation found to the baseline ``out``.
+
+    Returns the summary and what was recorded (its counts). The file is replaced in one step, and
+    only once the whole run is checked; see :mod:`generator.check.baseline` for what it holds.
+    """
+    from generator.check.baseline import Recorder
+
+    if not out.parent.is_dir():
+        raise LoadError("cannot write the baseline: no such folder", out.parent)
+    recorder = Recorder(out)
+    summary = _check(
+        recordings, reporter, specs, ignore_unmatched, jobs, progress, limits, None, recorder
+    )
+    recorder.write()
+    return summary, recorder
+
+
+def _check(
+    recordings: Sequence[Path],
+    reporter: Reporter,
+    specs: Sequence[Path],
+    ignore_unmatched: bool,
+    jobs: int,
+    progress: Callable[[int], None] | None,
+    limits: Limits | None,
+    baseline: Path | None,
+    recorder: Recorder | None = None,
+) -> Summary:
+    """The run behind :func:`check` and :func:`write_baseline`: checker, baseline, reporter."""
     from generator.check import runners
+    from generator.check.baseline import Applier, read_baseline
     from generator.check.checker import Checker, Limits
     from generator.check.reports import Summary
 
@@ -325,16 +376,25 @@ def check(
             raise LoadError("not a recording: expected a .har, .json or .jsonl file", recording)
         if not recording.is_file():
             raise LoadError("no such file", recording)
+    # Read before any exchange is checked: a bad baseline fails the run before the specs are read.
+    applier = Applier(read_baseline(baseline)) if baseline is not None else None
     paths = expand_targets(specs or (DEFAULT_SPECS,))
     loaded = [load_spec(path) for path in paths]
     refuse_unusable([(str(path), spec) for path, spec in zip(paths, loaded, strict=True)])
     checker = Checker(paths, ignore_unmatched, limits or Limits(), loaded)
-    summary = Summary()
+    summary = Summary(baseline=applier is not None)
     for verdict in runners.verdicts(checker, recordings, jobs):
+        # In this process, whatever ran the checks: --jobs N gives the same known problems.
+        if applier is not None:
+            verdict = applier.split(verdict)
+        if recorder is not None:
+            recorder.add(verdict)
         summary.add(verdict)
         reporter.add(verdict)
         if progress is not None and summary.total % 1000 == 0:
             progress(summary.total)
+    if applier is not None:
+        summary.stale = applier.stale()
     reporter.finish(summary)
     return summary
 

@@ -119,6 +119,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-unmatched", action="store_true", help="skip exchanges no operation matches"
     )
     check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
+    # One or the other: a run either records the known deviations or is judged against them.
+    baseline = check.add_mutually_exclusive_group()
+    baseline.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known deviations (from --write-baseline) pass; new ones fail",
+    )
+    baseline.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record every deviation of this run to FILE (exit 0 once written)",
+    )
     # Bounds on what one recorded exchange may cost (recordings are untrusted); see README.
     from generator.check.checker import Limits
 
@@ -250,16 +264,23 @@ def run_check(args: argparse.Namespace) -> int:
         return REPORTERS[args.format](stream)
 
     progress = _Progress() if sys.stderr.isatty() else None
+    run = {
+        "ignore_unmatched": args.ignore_unmatched,
+        "jobs": args.jobs,
+        "progress": progress,
+        "limits": limits,
+    }
+    specs = args.spec or [api.DEFAULT_SPECS]
+    recorder = None
     try:
-        summary = api.check(
-            args.recordings,
-            _Deferred(reporter),
-            args.spec or [api.DEFAULT_SPECS],
-            ignore_unmatched=args.ignore_unmatched,
-            jobs=args.jobs,
-            progress=progress,
-            limits=limits,
-        )
+        if args.write_baseline is not None:
+            summary, recorder = api.write_baseline(
+                args.recordings, args.write_baseline, _Deferred(reporter), specs, **run
+            )
+        else:
+            summary = api.check(
+                args.recordings, _Deferred(reporter), specs, **run, baseline=args.baseline
+            )
     finally:
         if progress is not None:
             progress.done()
@@ -267,7 +288,42 @@ def run_check(args: argparse.Namespace) -> int:
             stream.close()
     if args.output or args.format != "text":
         print(summary.line(), file=sys.stderr)
+    _warn_stale(args.baseline, summary)
+    if recorder is not None:
+        # Recording is a step of its own: the deviations it wrote down are not failures of it.
+        print(
+            f"specgen: wrote {shown(display_path(args.write_baseline))}:"
+            f" {len(recorder.entries)} entries ({recorder.problems} problems"
+            f" in {recorder.exchanges} exchanges)",
+            file=sys.stderr,
+        )
+        if recorder.left_out:
+            print(
+                f"specgen: {recorder.left_out} problems not recorded: unreadable records and"
+                " unlisted violations are never known",
+                file=sys.stderr,
+            )
+        return EXIT_OK
     return EXIT_FINDINGS if summary.failed else EXIT_OK
+
+
+#: Stale baseline entries named one by one on stderr; the rest are counted.
+STALE_SHOWN = 20
+
+
+def _warn_stale(baseline: Path | None, summary: Summary) -> None:
+    """A warning on stderr for each baseline entry that matched nothing (the exit code stays)."""
+    if baseline is None or not summary.stale:
+        return
+    where = shown(display_path(baseline))
+    for entry in summary.stale[:STALE_SHOWN]:
+        print(
+            f"specgen: warning: {where}: stale entry matched nothing: {shown(str(entry))}",
+            file=sys.stderr,
+        )
+    if len(summary.stale) > STALE_SHOWN:
+        more = len(summary.stale) - STALE_SHOWN
+        print(f"specgen: warning: {where}: and {more} more stale entries", file=sys.stderr)
 
 
 class _Deferred:

@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from generator.check.bodies import nesting_depth, openings, values_at_most
 from generator.check.conformance import Conformance, DeclaredResponse, UndeclaredStatus
 from generator.check.exchanges import (
     DEFAULT_MAX_RECORD_BYTES,
@@ -55,7 +56,6 @@ from generator.spec.validators import (
     Violation,
     ViolationList,
     too_deep,
-    values_bound,
 )
 
 __all__ = ["REDACTED", "Checker", "Limits", "Problem", "Verdict", "shared_checker"]
@@ -98,6 +98,8 @@ class Problem:
     keyword: str = ""
     #: ``file:line`` of the violated keyword in the spec.
     location: str = ""
+    #: The segments of ``pointer`` that are map keys (see :class:`Violation`), for baselines.
+    map_keys: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.pointer}: " if self.pointer else "(root): " if self.kind == "schema" else ""
@@ -118,6 +120,8 @@ class Verdict:
     status: int | None
     problems: tuple[Problem, ...]
     skipped: bool = False
+    #: Problems a baseline knows (see :mod:`generator.check.baseline`), moved out of ``problems``.
+    known: tuple[Problem, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -346,7 +350,7 @@ class Checker:
         schemas = self.conformance[route.spec].schemas
         # The body's text bounds its nesting by its brackets, and its size by its punctuation.
         text = record.text
-        if (text is None or _openings(text) > self.limits.max_depth) and nesting_depth(
+        if (text is None or openings(text) > self.limits.max_depth) and nesting_depth(
             body, self.limits.max_depth
         ) > self.limits.max_depth:
             message = (
@@ -364,7 +368,7 @@ class Checker:
                 body,
                 max(room - len(problems), 1),
                 known_invalid=True,
-                values_at_most=None if text is None else _values_at_most(text),
+                values_at_most=None if text is None else values_at_most(text),
             )
         except ConformanceError as exc:
             problems.append(Problem("body", str(exc)))
@@ -529,6 +533,7 @@ def _schema_problem(violation: Violation) -> Problem:
         violation.instance_pointer,
         violation.keyword,
         f"{display_path(violation.schema_path)}:{violation.line}",
+        violation.map_keys,
     )
 
 
@@ -547,39 +552,6 @@ def _unlisted(violations: ViolationList, kind: str, limit: int) -> list[Problem]
         )
         return [Problem(kind, message)]
     return []
-
-
-def nesting_depth(value: Any, limit: int) -> int:
-    """How deeply ``value`` nests (a scalar is 0, ``[1]`` is 1), counting no further than ``limit + 1``.
-
-    Iterative, so a body nested thousands deep cannot exhaust Python's stack.
-    """
-    if not isinstance(value, (dict, list)):
-        return 0
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > deepest:
-            deepest = depth
-            if deepest > limit:
-                return deepest
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
-    return deepest
-
-
-def _values_at_most(text: bytes | str) -> int:
-    """A bound on how many values the JSON ``text`` holds: its length (each takes a character),
-    or, for long texts, what its punctuation says (:func:`values_bound`)."""
-    return len(text) if len(text) <= LISTED_VALUES else values_bound(text)
-
-
-def _openings(text: bytes | str) -> int:
-    """How many arrays and objects the JSON ``text`` opens: a bound on how deeply it nests."""
-    if isinstance(text, str):
-        return text.count("{") + text.count("[")
-    return text.count(b"{") + text.count(b"[")
 
 
 def _coerce(values: list[str], schema: dict[str, Any]) -> Any:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Generic, Protocol, TextIO, TypeVar
+from typing import IO, TYPE_CHECKING, Generic, Protocol, TextIO, TypeVar
 
 import jinja2
 import markupsafe
@@ -23,6 +23,9 @@ from generator.check.checker import Problem, Verdict
 from generator.quoting import escape_unprintable
 from generator.resources import default_templates
 
+if TYPE_CHECKING:
+    from generator.check.baseline import Entry
+
 
 @dataclass
 class Summary:
@@ -31,23 +34,39 @@ class Summary:
     passed: int = 0
     failed: int = 0
     skipped: int = 0
+    #: Whether a baseline was applied; then ``known`` counts the exchanges that passed with known
+    #: problems only (apart from ``passed``), ``known_problems`` every known problem, and ``stale``
+    #: holds the baseline's entries that matched nothing.
+    baseline: bool = False
+    known: int = 0
+    known_problems: int = 0
+    stale: tuple[Entry, ...] = ()
 
     def add(self, verdict: Verdict) -> None:
+        if verdict.known:
+            self.known_problems += len(verdict.known)
         if verdict.skipped:
             self.skipped += 1
         elif verdict.passed:
-            self.passed += 1
+            if verdict.known:
+                self.known += 1
+            else:
+                self.passed += 1
         else:
             self.failed += 1
 
     @property
     def total(self) -> int:
-        return self.passed + self.failed + self.skipped
+        return self.passed + self.failed + self.skipped + self.known
 
     def line(self) -> str:
-        """``N passed, M failed`` (and ``, K skipped`` when some were)."""
+        """``N passed, M failed`` (with a baseline ``, K known``; then ``, S skipped`` and
+        ``, X stale`` when there are some)."""
         text = f"{self.passed} passed, {self.failed} failed"
-        return text + (f", {self.skipped} skipped" if self.skipped else "")
+        if self.baseline:
+            text += f", {self.known} known"
+        text += f", {self.skipped} skipped" if self.skipped else ""
+        return text + (f", {len(self.stale)} stale" if self.stale else "")
 
 
 class Reporter(Protocol):
@@ -76,21 +95,26 @@ class TextReporter:
         if verdict.skipped:
             state = "SKIP"
         elif verdict.passed:
-            state = "PASS"
+            state = "PASS (known)" if verdict.known else "PASS"
         else:
             state = "FAIL"
         line = f"{state} {verdict.source} {describe(verdict)}"
         if verdict.problems:
             line += ": " + "; ".join(str(problem) for problem in verdict.problems)
+        if verdict.known:
+            line += " | known: " if verdict.problems else ": "
+            line += "; ".join(str(problem) for problem in verdict.known)
         self.stream.write(clean_text(line) + "\n")
 
     def finish(self, summary: Summary) -> None:
+        for entry in summary.stale:
+            self.stream.write(clean_text(f"STALE baseline entry matched nothing: {entry}") + "\n")
         self.stream.write(summary.line() + "\n")
 
 
 def verdict_json(verdict: Verdict) -> dict[str, object]:
-    """The JSON form of a verdict, as `--format json` writes it."""
-    return {
+    """The JSON form of a verdict, as `--format json` writes it (``known`` only when some are)."""
+    form: dict[str, object] = {
         "source": verdict.source,
         "result": "skipped" if verdict.skipped else "passed" if verdict.passed else "failed",
         "spec": verdict.spec,
@@ -98,16 +122,21 @@ def verdict_json(verdict: Verdict) -> dict[str, object]:
         "method": verdict.method,
         "url": verdict.url,
         "status": verdict.status,
-        "problems": [
-            {
-                "kind": p.kind,
-                "message": p.message,
-                "pointer": p.pointer,
-                "keyword": p.keyword,
-                "location": p.location,
-            }
-            for p in verdict.problems
-        ],
+        "problems": [problem_json(p) for p in verdict.problems],
+    }
+    if verdict.known:
+        form["known"] = [problem_json(p) for p in verdict.known]
+    return form
+
+
+def problem_json(problem: Problem) -> dict[str, str]:
+    """The JSON form of a problem."""
+    return {
+        "kind": problem.kind,
+        "message": problem.message,
+        "pointer": problem.pointer,
+        "keyword": problem.keyword,
+        "location": problem.location,
     }
 
 
@@ -124,8 +153,16 @@ class JsonReporter:
         self.first = False
 
     def finish(self, summary: Summary) -> None:
-        counts = {"passed": summary.passed, "failed": summary.failed, "skipped": summary.skipped}
-        self.stream.write("\n], " + f'"summary": {orjson.dumps(counts).decode()}' + "}\n")
+        counts: dict[str, object] = {
+            "passed": summary.passed,
+            "failed": summary.failed,
+            "skipped": summary.skipped,
+        }
+        if summary.baseline:
+            counts["known"] = summary.known
+            counts["known_problems"] = summary.known_problems
+            counts["stale"] = [entry.as_json() for entry in summary.stale]
+        self.stream.write("\n], " + f'"summary": {json_text(counts)}' + "}\n")
 
 
 # -- shared: recorded text made safe to show ----------------------------------------------------------
@@ -275,8 +312,11 @@ class JunitReporter:
             # --ignore-unmatched is what skips an exchange; say so where CI shows the reason.
             entry = f'{head}>\n      <skipped message="ignored: no operation matches"/>\n'
             entry += "    </testcase>\n"
-        elif verdict.passed:
+        elif verdict.passed and not verdict.known:
             entry = f"{head}/>\n"
+        elif verdict.passed:
+            # Known problems only: a pass, the problems kept where CI shows a test's output.
+            entry = f"{head}>\n{_known_out(verdict)}    </testcase>\n"
         else:
             suite.failures += 1
             problems = verdict.problems
@@ -289,7 +329,7 @@ class JunitReporter:
             body = _text([*context, *(f"{p.kind}: {p}" for p in problems)])
             entry = (
                 f"{head}>\n      <failure message={_attr(message)} type={_attr(kinds)}>"
-                f"{body}</failure>\n    </testcase>\n"
+                f"{body}</failure>\n{_known_out(verdict)}    </testcase>\n"
             )
         suite.spool.write(entry)
 
@@ -312,8 +352,24 @@ class JunitReporter:
             shutil.copyfileobj(suite.spool, self.stream)
             suite.spool.close()
             write("  </testsuite>\n")
+        if summary.stale:
+            # A suite of no tests: the warning travels with the report without changing its counts.
+            write(
+                '  <testsuite name="specgen baseline" tests="0" failures="0" errors="0"'
+                ' skipped="0">\n    <system-err>'
+                + _text(f"stale baseline entry matched nothing: {e}" for e in summary.stale)
+                + "</system-err>\n  </testsuite>\n"
+            )
         write("</testsuites>\n")
         self.suites.clear()
+
+
+def _known_out(verdict: Verdict) -> str:
+    """A testcase's ``<system-out>`` listing the problems a baseline knows (empty when none)."""
+    if not verdict.known:
+        return ""
+    lines = _text(f"known {p.kind}: {p}" for p in verdict.known)
+    return f"      <system-out>{lines}</system-out>\n"
 
 
 # -- HTML ------------------------------------------------------------------------------------------
@@ -413,13 +469,22 @@ class OperationStats:
     kinds: Counter[str] = field(default_factory=Counter)
     pointers: TopCounter[tuple[str, str, str, str]] = field(default_factory=TopCounter)
     samples: list[SampleView] = field(default_factory=list)
+    #: Exchanges that passed with known problems only, and every known problem by where it is.
+    known: int = 0
+    known_pointers: TopCounter[tuple[str, str, str, str]] = field(default_factory=TopCounter)
 
     def add(self, verdict: Verdict) -> None:
         if verdict.skipped:
             self.skipped += 1
             return
+        for problem in verdict.known:
+            key = (problem.kind, problem.pointer, problem.keyword, problem.location)
+            self.known_pointers.add(key, _shorten(problem.message, HTML_EXAMPLE_CHARS))
         if verdict.passed:
-            self.passed += 1
+            if verdict.known:
+                self.known += 1
+            else:
+                self.passed += 1
             return
         self.failed += 1
         for problem in verdict.problems:
@@ -431,7 +496,7 @@ class OperationStats:
 
     @property
     def total(self) -> int:
-        return self.passed + self.failed + self.skipped
+        return self.passed + self.failed + self.skipped + self.known
 
     @property
     def pass_percent(self) -> float:
@@ -440,6 +505,11 @@ class OperationStats:
     def top_pointers(self, n: int = HTML_TOP_POINTERS) -> list[PointerRow]:
         """The most frequent failing (kind, pointer, keyword, location), most frequent first."""
         return [PointerRow(count, *key, example) for key, count, example in self.pointers.top(n)]
+
+    def top_known(self, n: int = HTML_TOP_POINTERS) -> list[PointerRow]:
+        """The most frequent known problems, as :meth:`top_pointers` lists failing ones."""
+        top = self.known_pointers.top(n)
+        return [PointerRow(count, *key, example) for key, count, example in top]
 
 
 def _finalize(value: object) -> object:

@@ -86,6 +86,10 @@ class Violation:
     #: (``oneOf/1 > anyOf/0`` when nested); it follows the union's own violation, and its message
     #: starts with ``in oneOf/1:``. Empty for the payload's own violations.
     within: str = ""
+    #: Positions in ``instance_pointer``'s segments of map keys: property names that
+    #: ``additionalProperties``, ``patternProperties`` or ``unevaluatedProperties`` describe (a
+    #: baseline folds them, as it folds array indices).
+    map_keys: tuple[int, ...] = ()
 
     def __str__(self) -> str:
         where = self.instance_pointer or "(root)"
@@ -311,6 +315,7 @@ class SchemaValidators:
         path = error.instance_path
         return Violation(
             instance_pointer=jp.from_parts(path) if path else "",
+            map_keys=map_keys(error.evaluation_path, len(path)) if path else (),
             keyword=keyword,
             message=message,
             schema_path=schema_path,
@@ -344,6 +349,43 @@ def values_bound(text: bytes | str) -> int:
     if isinstance(text, str):
         return 1 + text.count(",") + text.count(":") + text.count("[")
     return 1 + text.count(b",") + text.count(b":") + text.count(b"[")
+
+
+#: Keywords whose subschema applies to one member of the instance: the member is named by the
+#: keyword's argument in the path (``properties/<name>``) or is any member (``additionalProperties``).
+_MEMBER_BY_NAME = frozenset({"properties", "patternProperties", "prefixItems"})
+_ANY_MEMBER = frozenset(
+    {"additionalProperties", "unevaluatedProperties", "items", "additionalItems"}
+    | {"unevaluatedItems", "contains"}
+)
+#: Members applying to those of a map: the instance segment they consume is a map key.
+_MAP_KEYWORDS = frozenset({"patternProperties", "additionalProperties", "unevaluatedProperties"})
+#: Keywords whose subschemas apply to the instance itself, named by an argument (``allOf/0``).
+_IN_PLACE_BY_NAME = frozenset({"allOf", "anyOf", "oneOf", "dependentSchemas", "$defs"})
+
+
+def map_keys(evaluation_path: Any, depth: int) -> tuple[int, ...]:
+    """The positions (1 is the first) of the instance pointer's segments that are map keys.
+
+    Follows the evaluation path (``properties/items/items/$ref/additionalProperties/...``) keyword
+    by keyword, each step into a member of the instance consuming one instance segment. When the
+    path does not account for exactly ``depth`` segments (a keyword this does not know), it says
+    nothing rather than guess.
+    """
+    tokens = [str(token) for token in evaluation_path][:-1]  # the last is the failing keyword
+    found: list[int] = []
+    consumed = 0
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token in _MEMBER_BY_NAME or token in _ANY_MEMBER:
+            consumed += 1
+            if token in _MAP_KEYWORDS:
+                found.append(consumed)
+            index += 2 if token in _MEMBER_BY_NAME else 1
+        else:
+            index += 2 if token in _IN_PLACE_BY_NAME else 1
+    return tuple(found) if consumed == depth else ()
 
 
 @functools.lru_cache(maxsize=4096)
