@@ -21,6 +21,7 @@ import regress
 
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.directions import HIDING, directed
 from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError
 
@@ -100,20 +101,38 @@ class SchemaValidators:
     Without ``keep``, none is kept: for a caller that asks about each schema about once (``validate``
     checks each example), since thousands of compiled validators, each holding every schema it
     references, cost more memory than the spec itself.
+
+    With a ``direction`` ("request" or "response"), schemas are read as that side of an exchange
+    sees them (see :mod:`generator.spec.directions`): a ``readOnly`` property is neither required
+    in a request nor allowed in one, a ``writeOnly`` one likewise in a response. Without one they
+    are read as written (an example may show every property).
     """
 
     def __init__(
-        self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT, *, keep: bool = True
+        self,
+        spec: LoadedSpec,
+        regex_limit: int = DEFAULT_REGEX_LIMIT,
+        *,
+        keep: bool = True,
+        direction: str | None = None,
     ) -> None:
         self.spec = spec
         self.regex_limit = regex_limit
+        self.direction = direction
         self._keep = keep
         self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
         convert = is_openapi_30(spec.root.data)
-        resources = [
-            (spec.uri(doc), oas30_to_2020_12(doc.data) if convert else doc.data)
-            for doc in spec.documents.values()
-        ]
+        resources = []
+        #: (document URI, property pointer) -> pointer of the keyword that hid the property.
+        self._hidden: dict[tuple[str, str], str] = {}
+        for doc in spec.documents.values():
+            data = oas30_to_2020_12(doc.data) if convert else doc.data
+            if direction is not None:
+                data, hidden = directed(data, direction)
+                self._hidden.update(
+                    ((spec.uri(doc), pointer), mark) for pointer, mark in hidden.items()
+                )
+            resources.append((spec.uri(doc), data))
         self._registry = jsonschema_rs.Registry(resources)
         self._compiled: dict[tuple[str, str], Any] = {}
 
@@ -206,7 +225,20 @@ class SchemaValidators:
                 pass
         tokens = jp.split(keyword_pointer)
         keyword = tokens[-1] if tokens else "$ref"
-        position = keyword_doc.position(keyword_pointer)
+        message = error.message
+        position_pointer = keyword_pointer
+        mark = (
+            self._hidden.get((self.spec.uri(keyword_doc), keyword_pointer))
+            if self._hidden
+            else None
+        )
+        if mark is not None and self.direction is not None:
+            # A property the direction hides: the ``false`` schema it became is not what the spec
+            # says; its readOnly/writeOnly keyword is.
+            keyword = HIDING[self.direction]
+            position_pointer = mark
+            message = f"{tokens[-1]!r} is {keyword}: a {self.direction} must not send it"
+        position = keyword_doc.position(position_pointer)
         unchecked = isinstance(
             error.kind,
             (
@@ -214,7 +246,6 @@ class SchemaValidators:
                 jsonschema_rs.ValidationErrorKind.RegexEngineFailure,
             ),
         )
-        message = error.message
         if unchecked:
             message = (
                 f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
@@ -225,7 +256,7 @@ class SchemaValidators:
             keyword=keyword,
             message=message,
             schema_path=keyword_doc.path,
-            schema_pointer=keyword_pointer,
+            schema_pointer=position_pointer,
             line=position.line,
             col=position.col,
             unchecked=unchecked,
