@@ -5,7 +5,7 @@ query, header and cookie parameters (present when required, fitting their schema
 their ``style``), the request body (present when required, a declared Content-Type, fitting its
 schema with ``readOnly`` properties left out), and the security requirements (a credential where
 one is required). What the spec declares for an operation is worked out once, on its first
-exchange, into a :class:`_RequestPlan`; an operation with nothing to check costs one lookup.
+exchange, into a :class:`RequestPlan`; an operation with nothing to check costs one lookup.
 
 Header and cookie values never reach a report: their problems name the parameter and the keyword
 its value breaks. A value the recording already redacted (``REDACTED``, ``***``) is present but
@@ -100,7 +100,7 @@ _Credential = tuple[str, str, str]
 
 
 @dataclass(frozen=True)
-class _RequestPlan:
+class RequestPlan:
     """What one operation declares of its requests, worked out once."""
 
     parameters: tuple[_Parameter, ...]
@@ -139,14 +139,11 @@ class RequestChecks:
         #: ``--responses-only``: path and query parameters only, as before requests were checked.
         self.responses_only = responses_only
         self._schemas: dict[int, SchemaValidators] = {}
-        self._plans: dict[tuple[int, str, str], _RequestPlan] = {}
+        self._plans: dict[tuple[int, str, str], RequestPlan] = {}
 
     def problems(self, route: Route, record: Exchange, secrets: Secrets) -> list[Problem]:
         """The request's problems (at most ``max_errors`` listed, and a count of the rest)."""
-        key = (route.spec, *route.operation.key)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = self._plans[key] = self._make_plan(route)
+        plan = self.plan(route)
         if plan.empty:
             return []
         known = record.request_headers_recorded
@@ -171,6 +168,14 @@ class RequestChecks:
         if plan.body is not None:
             self._check_body(route.spec, plan.body, record, headers, known, secrets, problems)
         return problems
+
+    def plan(self, route: Route) -> RequestPlan:
+        """What the route's operation declares of its requests: made on first use, then kept."""
+        key = (route.spec, *route.operation.key)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = self._make_plan(route)
+        return plan
 
     # -- parameters ----------------------------------------------------------------------------------
 
@@ -369,7 +374,7 @@ class RequestChecks:
             self._schemas[spec] = found
         return found
 
-    def _make_plan(self, route: Route) -> _RequestPlan:
+    def _make_plan(self, route: Route) -> RequestPlan:
         spec, operation = route.spec, route.operation
         loaded = self.specs[spec]
         parameters = []
@@ -379,7 +384,7 @@ class RequestChecks:
                 parameters.append(param)
         locations = {param.shape.location for param in parameters}
         if self.responses_only:
-            return _RequestPlan(
+            return RequestPlan(
                 tuple(p for p in parameters if p.shape.location in ("path", "query")),
                 False,
                 False,
@@ -390,7 +395,7 @@ class RequestChecks:
             )
         security, location = self._security(spec, operation.document, operation.pointer)
         wheres = {where for alternative in security or () for _, where, _ in alternative}
-        return _RequestPlan(
+        return RequestPlan(
             tuple(parameters),
             "header" in locations or bool(wheres & {"header", "authorization"}),
             "cookie" in locations or "cookie" in wheres,
@@ -497,7 +502,7 @@ def _credential(name: str, scheme: dict[str, Any] | None) -> _Credential:
 
 
 def _security_problem(
-    plan: _RequestPlan,
+    plan: RequestPlan,
     query: dict[str, list[str]],
     headers: dict[str, str],
     jar: dict[str, str],
