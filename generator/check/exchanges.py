@@ -186,7 +186,7 @@ def exchange_from_json(data: Any, source: str) -> Record:
         _header_pairs(request_headers),
         request_body,
         request_body is None or isinstance(request_body, (str, bytes)),
-        isinstance(request, dict) and "headers" in request,
+        isinstance(request_headers, (dict, list)),
     )
 
 

@@ -86,9 +86,15 @@ MAX_SECRETS = 512
 _REDACTED_FORMS = frozenset({REDACTED, f"[{REDACTED}]", f"<{REDACTED}>", "***", "[FILTERED]"})
 
 
+#: Pieces of those forms, in either case: a value without any is decided at once.
+_MARKS = ("EDACTED", "edacted", "ILTERED", "iltered")
+
+
 def is_redacted(value: str) -> bool:
     """Whether a recorded value was already redacted (``REDACTED``, ``[REDACTED]``, ``***``, or an
     ``Authorization`` scheme followed by one): what it stood for is unknown, so it is not checked."""
+    if "*" not in value and not any(mark in value for mark in _MARKS):
+        return False  # the common case, decided without copying the value
     value = value.strip()
     if value.upper() in _REDACTED_FORMS:
         return True

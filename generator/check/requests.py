@@ -29,6 +29,7 @@ from generator.check.exchanges import Exchange
 from generator.check.problems import Problem, nesting_depth, unlisted
 from generator.check.redaction import Secrets, body_credentials, is_credential_name, is_redacted
 from generator.check.routing import Route
+from generator.check.security import Credential, credential, security_problem
 from generator.check.styles import (
     MISSING,
     Shape,
@@ -44,7 +45,6 @@ from generator.spec import pointer as jp
 from generator.spec.directions import mentions
 from generator.spec.document import Document
 from generator.spec.navigator import (
-    SECURITY,
     content_entries,
     is_json,
     may_be_json,
@@ -80,6 +80,16 @@ class _Parameter:
     #: For a parameter declared by ``content``: its value is JSON text.
     json: bool = False
 
+    @property
+    def where(self) -> str:
+        """Where the parameter is in a request: ``query/ids``, ``header/X-Request-Id``."""
+        return f"{self.shape.location}/{self.shape.name}"
+
+    @property
+    def key(self) -> str:
+        """Its name as looked up: header names are compared lower-cased."""
+        return self.shape.name.lower() if self.shape.location == "header" else self.shape.name
+
 
 @dataclass(frozen=True)
 class _Body:
@@ -93,12 +103,6 @@ class _Body:
     form_kinds: dict[str, dict[str, str]]
 
 
-#: One credential a security alternative needs: (scheme name, where, which). ``where`` is header,
-#: query or cookie (``which`` the lower-cased name), authorization (``which`` the lower-cased
-#: scheme, "" for any) or unknown (not checkable: always met).
-_Credential = tuple[str, str, str]
-
-
 @dataclass(frozen=True)
 class RequestPlan:
     """What one operation declares of its requests, worked out once."""
@@ -110,7 +114,7 @@ class RequestPlan:
     needs_query: bool
     body: _Body | None
     #: The alternatives of the security in force (None: no credential required).
-    security: tuple[tuple[_Credential, ...], ...] | None
+    security: tuple[tuple[Credential, ...], ...] | None
     #: ``file:line`` of the ``security`` list in force.
     security_location: str
 
@@ -162,7 +166,7 @@ class RequestChecks:
             if len(problems) >= self.max_errors:
                 return problems
         if plan.security is not None and known:
-            problem = _security_problem(plan, query, headers, jar)
+            problem = security_problem(plan.security, plan.security_location, query, headers, jar)
             if problem is not None:
                 problems.append(problem)
         if plan.body is not None:
@@ -189,24 +193,24 @@ class RequestChecks:
         problems: list[Problem],
     ) -> None:
         shape = param.shape
-        where = f"{shape.location}/{shape.name}"
-        text: str | None = None
-        if shape.location == "query":
+        location = shape.location
+        text: str | None
+        if location == "query":
             instance = query_value(shape, query)
             raw = query.get(shape.name)
             text = raw[-1] if raw else None
         else:
-            if shape.location == "path":
+            if location == "path":
                 text = route.path_params.get(shape.name)
-            elif shape.location == "header":
-                text = headers.get(shape.name.lower())
+            elif location == "header":
+                text = headers.get(param.key)
             else:
-                text = jar.get(shape.name)
+                text = jar.get(param.key)
             instance = MISSING if text is None else text
         if instance is MISSING:
             if param.required:
-                message = f"required {shape.location} parameter {shape.name!r} is missing"
-                problems.append(Problem(_kind(shape.location), message, where))
+                message = f"required {location} parameter {shape.name!r} is missing"
+                problems.append(Problem(_kind(location), message, param.where))
             return
         if param.validator is None or (text is not None and is_redacted(text)):
             return
@@ -215,9 +219,9 @@ class RequestChecks:
                 instance = orjson.loads(str(text))
             except orjson.JSONDecodeError:
                 message = f"{shape.location} parameter {shape.name!r}: its value is not JSON"
-                problems.append(Problem(_kind(shape.location), message, where))
+                problems.append(Problem(_kind(location), message, param.where))
                 return
-        elif shape.location != "query":
+        elif location != "query":
             instance = simple_value(shape, str(text))
         try:
             if param.validator.is_valid(instance):
@@ -227,7 +231,7 @@ class RequestChecks:
                 param.document, param.pointer, instance, room, known_invalid=True
             )
         except ConformanceError as exc:
-            problems.append(Problem(_kind(shape.location), f"{where}: {exc}", where))
+            problems.append(Problem(_kind(location), f"{param.where}: {exc}", param.where))
             return
         for violation in violations:
             # jsonschema's messages quote the value; a credential's value must not be shown.
@@ -468,7 +472,7 @@ class RequestChecks:
 
     def _security(
         self, spec: int, document: Document, op_pointer: str
-    ) -> tuple[tuple[tuple[_Credential, ...], ...] | None, str]:
+    ) -> tuple[tuple[tuple[Credential, ...], ...] | None, str]:
         loaded = self.specs[spec]
         alternatives = security_alternatives(loaded, document, op_pointer)
         if alternatives is None:
@@ -479,64 +483,9 @@ class RequestChecks:
             line = listed.document.position(listed.pointer).line
             location = f"{display_path(listed.document.path)}:{line}"
         return tuple(
-            tuple(_credential(name, scheme) for name, scheme in alternative.items())
+            tuple(credential(name, scheme) for name, scheme in alternative.items())
             for alternative in alternatives
         ), location
-
-
-def _credential(name: str, scheme: dict[str, Any] | None) -> _Credential:
-    """Where a request carries the credential of a security scheme."""
-    kind = scheme.get("type") if scheme is not None else None
-    if (
-        kind == "apiKey"
-        and scheme is not None
-        and scheme.get("in") in ("header", "query", "cookie")
-    ):
-        key = str(scheme.get("name", ""))
-        return name, str(scheme["in"]), key if scheme["in"] == "cookie" else key.lower()
-    if kind == "http" and scheme is not None:
-        return name, "authorization", str(scheme.get("scheme", "")).lower()
-    if kind in ("oauth2", "openIdConnect"):
-        return name, "authorization", "bearer"
-    return name, "unknown", ""  # mutualTLS, or a scheme the spec does not declare
-
-
-def _security_problem(
-    plan: RequestPlan,
-    query: dict[str, list[str]],
-    headers: dict[str, str],
-    jar: dict[str, str],
-) -> Problem | None:
-    """The problem of a request carrying none of the credential sets its security accepts."""
-    security = plan.security or ()
-
-    def present(credential: _Credential) -> bool:
-        _, where, which = credential
-        if where == "header":
-            return which in headers
-        if where == "query":
-            return which in query or any(key.lower() == which for key in query)
-        if where == "cookie":
-            return which in jar
-        if where == "authorization":
-            value = headers.get("authorization")
-            if value is None:
-                return False
-            if not which or is_redacted(value):
-                return True
-            return value.strip().partition(" ")[0].lower() == which
-        return True
-
-    if any(all(present(c) for c in alternative) for alternative in security):
-        return None
-    wanted = "; or ".join(" and ".join(name for name, _, _ in alt) for alt in security)
-    return Problem(
-        SECURITY,
-        f"the request carries no credential for the operation's security ({wanted})",
-        "",
-        SECURITY,
-        plan.security_location,
-    )
 
 
 def _form_value(previous: Any, text: str, kind: str) -> Any:
