@@ -32,6 +32,7 @@ from generator.check.routing import Route
 from generator.check.security import Credential, credential, security_problem
 from generator.check.styles import (
     MISSING,
+    UNKNOWN,
     Shape,
     coerce,
     cookies,
@@ -99,8 +100,8 @@ class _Body:
     content: dict[str, Any]
     #: media key -> (document, schema pointer), for media types that declare a schema.
     schemas: dict[str, tuple[Document, str]]
-    #: media key -> the type of each property, for forms (read back as text).
-    form_kinds: dict[str, dict[str, str]]
+    #: media key -> (type, item type) of each property, for forms (read back from text).
+    form_kinds: dict[str, dict[str, tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,8 @@ class RequestChecks:
         text: str | None
         if location == "query":
             instance = query_value(shape, query)
+            if instance is UNKNOWN:
+                return
             raw = query.get(shape.name)
             text = raw[-1] if raw else None
         else:
@@ -307,7 +310,11 @@ class RequestChecks:
             kinds = body.form_kinds.get(media_key, {})
             fields: dict[str, Any] = {}
             for name, text in parse_qsl(value, keep_blank_values=True):
-                fields[name] = _form_value(fields.get(name, MISSING), text, kinds.get(name, ""))
+                kind, item_kind = kinds.get(name, ("", ""))
+                if kind == "array":  # repeated fields collect; others keep the last
+                    fields.setdefault(name, []).append(coerce(text, item_kind))
+                else:
+                    fields[name] = coerce(text, kind)
             value = fields
         elif record.request_body_is_text:
             return  # multipart, text, binary: nothing more to check than its media type
@@ -453,7 +460,7 @@ class RequestChecks:
             return None
         content: dict[str, Any] = {}
         schemas: dict[str, tuple[Document, str]] = {}
-        form_kinds: dict[str, dict[str, str]] = {}
+        form_kinds: dict[str, dict[str, tuple[str, str]]] = {}
         for media, at in content_entries(found).items():
             entry = jp.resolve(at.document.data, at.pointer)
             content[media] = entry
@@ -467,7 +474,7 @@ class RequestChecks:
                 continue  # a broken schema checks nothing (validate reports it)
             schemas[media] = (at.document, schema_pointer)
             if media_essence(media) == _FORM:
-                form_kinds[media] = _kinds(loaded, value.document, value.pointer, value.value)[2]
+                form_kinds[media] = _form_kinds(loaded, value.document, value.pointer, value.value)
         return _Body(found.value.get("required") is True, content, schemas, form_kinds)
 
     def _security(
@@ -488,11 +495,20 @@ class RequestChecks:
         ), location
 
 
-def _form_value(previous: Any, text: str, kind: str) -> Any:
-    """A form field's value so far: repeated fields of an array collect, others keep the last."""
-    if kind == "array":
-        return [*([] if previous is MISSING else previous), text]
-    return coerce(text, kind)
+def _form_kinds(
+    loaded: LoadedSpec, document: Document, pointer: str, schema: Any
+) -> dict[str, tuple[str, str]]:
+    """(type, item type) of each property of a form's schema, ``$ref``s followed."""
+    found: dict[str, tuple[str, str]] = {}
+    declared = schema.get("properties") if isinstance(schema, dict) else None
+    for name in declared if isinstance(declared, dict) else ():
+        try:
+            value = loaded.deref(document, jp.join(pointer, "properties", str(name)))
+        except RefError:
+            continue
+        kind, item_kind, _ = _kinds(loaded, value.document, value.pointer, value.value)
+        found[str(name)] = (kind, item_kind)
+    return found
 
 
 def _kinds(

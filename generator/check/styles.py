@@ -22,6 +22,8 @@ from typing import Any
 
 #: A parameter the request does not carry.
 MISSING = object()
+#: A parameter whose value cannot be told apart from the rest of the request (not checked).
+UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class Shape:
 
 
 def query_value(shape: Shape, query: dict[str, list[str]]) -> Any:
-    """The value of a query parameter, or :data:`MISSING`."""
+    """The value of a query parameter, :data:`MISSING`, or :data:`UNKNOWN` (an exploded form
+    object that declares no properties)."""
     name = shape.name
     if shape.kind == "object":
         if shape.style == "deepObject":
@@ -53,6 +56,8 @@ def query_value(shape: Shape, query: dict[str, list[str]]) -> Any:
             }
             return _object(shape, found) if found else MISSING
         if shape.explode and shape.style == "form":
+            if not shape.property_kinds:
+                return UNKNOWN  # which query parameters are its properties? none is declared
             found = {key: query[key][-1] for key in shape.property_kinds if key in query}
             return _object(shape, found) if found else MISSING
         values = query.get(name)

@@ -468,3 +468,25 @@ def test_responses_only_plans_path_and_query_parameters_alone(folder: Path) -> N
     plan = checks.plan(post)
     assert {p.shape.location for p in plan.parameters} == {"query"}
     assert plan.body is None and plan.security is None and not plan.needs_headers
+
+
+def test_hostile_request_bodies_fail_alone_without_a_traceback(folder: Path) -> None:
+    deep: Any = "x"
+    for _ in range(500):
+        deep = [deep]
+    odd_type = "application/" + "x" * 300  # not shown: only a plain media type is
+    exchanges = [
+        exchange(headers(), {"name": deep, "password": "pw"}),
+        exchange(headers(), "[" * 5000 + "]" * 5000),
+        exchange(headers(**{"Content-Type": odd_type}), "x"),
+        exchange(headers(), PET),
+    ]
+    result = check(folder, jsonl(folder, exchanges), "--format", "json")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    got = problems_by_source(result)
+    assert got["shop.jsonl:1"] == [("request-body", "request")]  # deeper than --max-depth
+    assert got["shop.jsonl:2"] == [("request-body", "request")]  # not JSON it can read
+    assert got["shop.jsonl:3"] == [("content-type", "request")]
+    assert got["shop.jsonl:4"] == []
+    assert odd_type not in result.stdout
