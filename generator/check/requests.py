@@ -406,12 +406,14 @@ class RequestChecks:
             )
         security, location = self._security(spec, operation.document, operation.pointer)
         wheres = {where for alternative in security or () for _, where, _ in alternative}
+        body = self._body(spec, operation.document, operation.pointer)
         return RequestPlan(
             tuple(parameters),
-            "header" in locations or bool(wheres & {"header", "authorization"}),
+            # A body's Content-Type is a header too.
+            "header" in locations or bool(wheres & {"header", "authorization"}) or body is not None,
             "cookie" in locations or "cookie" in wheres,
             "query" in locations or "query" in wheres,
-            self._body(spec, operation.document, operation.pointer),
+            body,
             security,
             location,
         )

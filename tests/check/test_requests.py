@@ -76,17 +76,26 @@ paths:
             application/json:
               schema: {$ref: "#/components/schemas/Pet"}
   /pets/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
     get:
       operationId: getPet
       security: [{}]
-      parameters:
-        - {name: id, in: path, required: true, schema: {type: integer}}
       responses:
         "200":
           description: ok
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Pet"}
+    put:
+      operationId: replacePet
+      security: []
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Pet"}
+      responses:
+        "204": {description: replaced}
 components:
   securitySchemes:
     apiKey: {type: apiKey, in: header, name: X-Api-Key}
@@ -290,10 +299,26 @@ def test_conforming_requests_pass(folder: Path) -> None:
         ),
         # getPet's security is optional ({}); the response need not send writeOnly password
         exchange({}, method="GET", url="https://shop.example.test/v1/pets/7"),
+        # replacePet needs no credential, and declares no header: its body's Content-Type counts
+        replaced(PET),
     ]
     result = check(folder, jsonl(folder, conforming))
     assert result.returncode == 0, result.stdout
-    assert "3 passed, 0 failed" in result.stdout
+    assert "4 passed, 0 failed" in result.stdout
+
+
+def replaced(body: Any, content_type: str = "application/json") -> dict[str, Any]:
+    """PUT /pets/7 with ``body``, answered 204."""
+    sent = exchange({"Content-Type": content_type}, body, url=f"{URL}/7", method="PUT")
+    sent["response"] = {"status": 204}
+    return sent
+
+
+def test_an_operation_without_header_parameters_still_has_its_content_type_checked(
+    folder: Path,
+) -> None:
+    result = check(folder, jsonl(folder, [replaced("<pet/>", "text/xml")]), "--format", "json")
+    assert problems_by_source(result)["shop.jsonl:1"] == [("content-type", "request")]
 
 
 @pytest.mark.parametrize(("case", "index"), [(case, i) for i, (case, _, _) in enumerate(BROKEN)])
