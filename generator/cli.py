@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--ignore-unmatched", action="store_true", help="skip exchanges no operation matches"
     )
     check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
+    check.add_argument(
+        "--responses-only",
+        action="store_true",
+        help="check responses and path and query parameters only, not request bodies, headers,"
+        " cookies or security",
+    )
     # One or the other: a run either records the known deviations or is judged against them.
     baseline = check.add_mutually_exclusive_group()
     baseline.add_argument(
@@ -252,7 +258,11 @@ def run_check(args: argparse.Namespace) -> int:
     from generator.check.reports import REPORTERS
 
     limits = Limits(
-        args.max_errors_per_exchange, args.regex_limit, args.max_depth, args.max_record_bytes
+        args.max_errors_per_exchange,
+        args.regex_limit,
+        args.max_depth,
+        args.max_record_bytes,
+        args.responses_only,
     )
     opened: list[TextIO] = []
 

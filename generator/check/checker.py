@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
 
 import orjson
 
@@ -27,6 +26,7 @@ from generator.check.exchanges import (
     Unreadable,
     parse_line,
 )
+from generator.check.problems import Problem, schema_problem, unlisted
 from generator.check.redaction import (
     REDACTED,
     Secrets,
@@ -35,26 +35,16 @@ from generator.check.redaction import (
     quoted_credentials,
     redact_url,
 )
+from generator.check.requests import RequestChecks
 from generator.check.routing import Route, Router
-from generator.errors import display_path
-from generator.spec import pointer as jp
 from generator.spec.document import Document
-from generator.spec.navigator import (
-    Operation,
-    may_be_json,
-    operation_parameters,
-    response_headers,
-    security_schemes,
-)
+from generator.spec.navigator import Operation, may_be_json, response_headers, security_schemes
 from generator.spec.reading import load_spec
-from generator.spec.refs import LoadedSpec, RefError
+from generator.spec.refs import LoadedSpec
 from generator.spec.validators import (
     DEFAULT_MAX_VIOLATIONS,
     DEFAULT_REGEX_LIMIT,
-    LISTED_VALUES,
     ConformanceError,
-    Violation,
-    ViolationList,
     too_deep,
 )
 
@@ -83,28 +73,8 @@ class Limits:
     max_depth: int = DEFAULT_MAX_DEPTH
     #: ``--max-record-bytes``: size of a JSON Lines line, a .json file or a HAR entry's content.
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
-
-
-@dataclass(slots=True)
-class Problem:
-    """One way an exchange differs from its spec."""
-
-    #: unreadable, unmatched, status, content-type, body, schema, header, parameter, or
-    #: not-checked (a keyword that could not be decided within the limits).
-    kind: str
-    message: str
-    #: For schema problems, the JSON pointer into the body; for parameters, ``query/<name>``.
-    pointer: str = ""
-    keyword: str = ""
-    #: ``file:line`` of the violated keyword in the spec.
-    location: str = ""
-    #: The segments of ``pointer`` that are map keys (see :class:`Violation`), for baselines.
-    map_keys: tuple[int, ...] = ()
-
-    def __str__(self) -> str:
-        where = f"{self.pointer}: " if self.pointer else "(root): " if self.kind == "schema" else ""
-        at = f" [{self.keyword} at {self.location}]" if self.location else ""
-        return f"{where}{self.message}{at}"
+    #: ``--responses-only``: check responses, path and query parameters, nothing else of requests.
+    responses_only: bool = False
 
 
 @dataclass(slots=True)  # not frozen: one is built per exchange, and frozen ones build slower
@@ -186,7 +156,14 @@ class Checker:
         # Per operation (by identity: the router's operations live as long as the checker), per
         # status: one lookup per exchange finds all that is compiled for it.
         self._plans: dict[int, dict[int, _ResponsePlan | Problem]] = {}
-        self._parameters: dict[tuple[int, str, str], list[_Parameter]] = {}
+        self._requests = RequestChecks(
+            self.specs,
+            self.conformance,
+            self.secret_names,
+            limits.max_errors,
+            limits.max_depth,
+            limits.responses_only,
+        )
 
     def __reduce__(
         self,
@@ -235,7 +212,7 @@ class Checker:
             if is_credential_name(name):
                 secrets.add(value)
         operation = route.operation
-        problems = self._check_parameters(route)
+        problems = self._requests.problems(route, record, secrets)
         problems += self._check_response(route, record, self.limits.max_errors - len(problems))
         if problems:
             # Only violations of the body quote its values, each the value at its pointer: those
@@ -373,8 +350,8 @@ class Checker:
         except ConformanceError as exc:
             problems.append(Problem("body", str(exc)))
             return problems
-        problems.extend(_schema_problem(v) for v in violations)
-        problems.extend(_unlisted(violations, "schema", self.limits.max_errors))
+        problems.extend(schema_problem(v) for v in violations)
+        problems.extend(unlisted(violations, "schema", self.limits.max_errors))
         return problems
 
     def _plan(self, spec: int, operation: Operation, status: int) -> _ResponsePlan | Problem:
@@ -413,107 +390,6 @@ class Checker:
         )
         return _ResponsePlan(response, schemas, validators, required)
 
-    # -- request parameters -----------------------------------------------------------------------------
-
-    def _check_parameters(self, route: Route) -> list[Problem]:
-        declared = self._declared_parameters(route.spec, route.operation)
-        if not declared:
-            return []
-        query: dict[str, list[str]] = {}
-        if route.query:
-            for name, value in parse_qsl(route.query, keep_blank_values=True, separator="&"):
-                query.setdefault(name, []).append(value)
-        problems: list[Problem] = []
-        for param in declared:
-            if param.location == "path":
-                values = (
-                    [route.path_params[param.name]] if param.name in route.path_params else None
-                )
-            else:
-                values = query.get(param.name)
-            where = f"{param.location}/{param.name}"
-            if values is None:
-                if param.required:
-                    message = f"required {param.location} parameter {param.name!r} is missing"
-                    problems.append(Problem("parameter", message, where))
-                continue
-            if param.validator is None:
-                continue
-            instance = _coerce(values, param.schema)
-            if param.validator.is_valid(instance):
-                continue
-            schemas = self.conformance[route.spec].schemas
-            secret = is_credential_name(param.name) or param.name.lower() in self.secret_names
-            room = max(self.limits.max_errors - len(problems), 1)
-            violations = schemas.violations(
-                param.document, param.pointer, instance, room, known_invalid=True
-            )
-            for violation in violations:
-                problem = _schema_problem(violation)
-                # jsonschema's messages quote the value; a credential's value must not be shown.
-                detail = f"its value breaks `{problem.keyword}`" if secret else problem.message
-                problems.append(
-                    Problem(
-                        "not-checked" if violation.unchecked else "parameter",
-                        f"{param.location} parameter {param.name!r}: {detail}",
-                        where + violation.instance_pointer,
-                        problem.keyword,
-                        problem.location,
-                    )
-                )
-            problems.extend(_unlisted(violations, "parameter", self.limits.max_errors))
-            if len(problems) >= self.limits.max_errors:
-                break
-        return problems
-
-    def _declared_parameters(self, spec: int, operation: Operation) -> list[_Parameter]:
-        key = (spec, *operation.key)
-        known = self._parameters.get(key)
-        if known is not None:
-            return known
-        loaded = self.specs[spec]
-        schemas = self.conformance[spec].schemas
-        found: dict[tuple[str, str], _Parameter] = {}
-        for key_, target in operation_parameters(
-            loaded, operation.document, operation.pointer
-        ).items():
-            param = target.value
-            if param.get("in") not in ("path", "query"):
-                continue
-            schema_pointer = jp.join(target.pointer, "schema")
-            schema = param.get("schema")
-            validator = None
-            if isinstance(schema, dict):
-                try:
-                    validator = schemas.validator(target.document, schema_pointer)
-                    schema = loaded.deref(target.document, schema_pointer).value
-                except (ConformanceError, RefError):
-                    validator = None
-            found[key_] = _Parameter(
-                param["in"],
-                str(param["name"]),
-                param.get("required") is True,
-                target.document,
-                schema_pointer,
-                schema if isinstance(schema, dict) else {},
-                validator,
-            )
-        self._parameters[key] = result = list(found.values())
-        return result
-
-
-@dataclass(frozen=True)
-class _Parameter:
-    """A declared path or query parameter, with its schema compiled."""
-
-    location: str
-    name: str
-    required: bool
-    document: Document
-    pointer: str
-    schema: dict[str, Any]
-    validator: Any
-
 
 @functools.lru_cache(maxsize=8)
 def shared_checker(
@@ -523,56 +399,6 @@ def shared_checker(
 ) -> Checker:
     """The checker for these specs in this process, built on first use."""
     return Checker(spec_paths, ignore_unmatched, limits)
-
-
-def _schema_problem(violation: Violation) -> Problem:
-    # Not shortened here: credentials are masked first (see Checker._finish).
-    return Problem(
-        "not-checked" if violation.unchecked else "schema",
-        violation.message,
-        violation.instance_pointer,
-        violation.keyword,
-        f"{display_path(violation.schema_path)}:{violation.line}",
-        violation.map_keys,
-    )
-
-
-def _unlisted(violations: ViolationList, kind: str, limit: int) -> list[Problem]:
-    """The problem saying how many violations were left out of the list, if any were."""
-    if violations.more > 0:
-        message = (
-            f"{violations.more:,} more violation(s) not listed"
-            f" (raise --max-errors-per-exchange, now {limit:,}, to list them)"
-        )
-        return [Problem(kind, message)]
-    if violations.more < 0:
-        message = (
-            f"only the first violation is listed: the body holds over {LISTED_VALUES:,} values,"
-            " too many to list every violation in bounded memory"
-        )
-        return [Problem(kind, message)]
-    return []
-
-
-def _coerce(values: list[str], schema: dict[str, Any]) -> Any:
-    """Query or path text as the JSON value the schema describes (left as text when it is not)."""
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    if kind == "array":
-        items = schema.get("items")
-        return [_coerce([v], items if isinstance(items, dict) else {}) for v in values]
-    value = values[-1]
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-    except ValueError:
-        return value
-    if kind == "boolean" and value in ("true", "false"):
-        return value == "true"
-    return value
 
 
 def _api_key_names(specs: Sequence[LoadedSpec], location: str) -> frozenset[str]:

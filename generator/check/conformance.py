@@ -86,7 +86,8 @@ class Conformance:
 
     def __init__(self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT) -> None:
         self.spec = spec
-        self.schemas = SchemaValidators(spec, regex_limit)
+        # Read as a response sees them: writeOnly properties are neither required nor allowed.
+        self.schemas = SchemaValidators(spec, regex_limit, direction="response")
         found = operations(spec)
         # By name: the operationId, or `GET /path` for an operation without one (each may also be
         # asked for by `GET /path`; an operationId spelled like one wins).

@@ -6,12 +6,24 @@ JSON files are read whole (HAR has no streaming form). A line or entry that cann
 
 An exchange in JSON or JSON Lines::
 
-    {"request": {"method": "GET", "url": "https://...", "headers": {...}?, "body": ...?},
-     "response": {"status": 200, "headers": {...}, "body": <a JSON value, or a string of raw text>}}
+    {"request": {"method": "GET", "url": "https://...", "headers": {...}?,
+                 "body": <a JSON value, or a string of raw text>?, "encoding": "base64"?},
+     "response": {"status": 200, "headers": {...},
+                  "body": <a JSON value, or a string of raw text>, "encoding": "base64"?}}
+
+``headers`` map names to values (or are HAR's list of ``{name, value}``). ``"encoding": "base64"``
+says the ``body`` beside it is a base64 string of the raw bytes (binary bodies): decoded, it is
+checked as raw text (or, when it is not UTF-8, as bytes only its media type is checked of). In HAR,
+the request body is ``request.postData`` (``text``, else ``params`` as a form; ``mimeType`` stands for
+a missing Content-Type) and ``request.cookies`` count as Cookie headers.
+
+A request without a ``headers`` member has unknown headers, not none: its header and cookie
+parameters and its security requirements are not checked (:attr:`Exchange.request_headers_recorded`).
 
 Recordings are untrusted: a record larger than the limit (a JSON Lines line, a ``.json`` file, a HAR
-entry's content) is refused on its own, read no further than the limit, so a single huge line cannot
-exhaust memory. Request headers are kept only so that reports can mask the credentials they carry.
+entry's content or post data) is refused on its own, read no further than the limit, so a single huge
+line cannot exhaust memory. Request headers are kept for the request checks and so that reports can
+mask the credentials they carry; they are never reported.
 """
 
 from __future__ import annotations
@@ -22,6 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -46,6 +59,12 @@ class Exchange:
     body_is_text: bool
     #: Request headers as (name lower-cased, value) pairs: never reported, read for credentials.
     request_headers: tuple[tuple[str, str], ...] = ()
+    #: The request body, as ``body`` is (None: none recorded).
+    request_body: Any = None
+    request_body_is_text: bool = True
+    #: Whether the request's headers were recorded at all: when not, header and cookie parameters
+    #: and security requirements are unknown, and not checked.
+    request_headers_recorded: bool = False
     #: The JSON text the body was parsed from (within it, e.g. the whole line), when it was: its
     #: punctuation bounds the body's size and nesting without walking it.
     text: bytes | str | None = None
@@ -148,6 +167,14 @@ def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) 
     if not isinstance(headers, dict):
         return Unreadable(source, "response headers must be an object of name: value")
     body = response.get("body")
+    request_body = request.get("body") if isinstance(request, dict) else None
+    try:
+        if response.get("encoding") == "base64":
+            body = _base64_body(body)
+        if request_body is not None and request.get("encoding") == "base64":
+            request_body = _base64_body(request_body)
+    except ValueError as exc:
+        return Unreadable(source, str(exc))
     request_headers = request.get("headers") if isinstance(request, dict) else None
     return Exchange(
         source,
@@ -160,10 +187,27 @@ def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) 
             if v is not None
         },
         body,
-        body is None or isinstance(body, str),
+        body is None or isinstance(body, (str, bytes)),
         _header_pairs(request_headers),
+        request_body,
+        request_body is None or isinstance(request_body, (str, bytes)),
+        isinstance(request_headers, (dict, list)),
         text,
     )
+
+
+def _base64_body(body: Any) -> str | bytes:
+    """A body recorded base64-encoded: its text, or its bytes when they are not UTF-8."""
+    if not isinstance(body, str):
+        raise ValueError("a body with encoding base64 must be a string")
+    try:
+        raw = base64.b64decode(body, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError(f"body with encoding base64 that does not decode: {exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw
 
 
 def _header_pairs(headers: Any) -> tuple[tuple[str, str], ...]:
@@ -229,6 +273,12 @@ def _har_entry(entry: Any, source: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTE
     if "content-type" not in headers and content.get("mimeType"):
         headers["content-type"] = str(content["mimeType"])
     request_headers = _header_pairs(request.get("headers"))
+    request_body = _har_post_data(request.get("postData"), max_bytes)
+    if isinstance(request_body, Unreadable):
+        return Unreadable(source, request_body.message)
+    # postData's mimeType stands for a Content-Type header the export left out.
+    if request_body is not None and request_body[1] and "content-type" not in dict(request_headers):
+        request_headers += (("content-type", request_body[1]),)
     cookies = request.get("cookies")
     if isinstance(cookies, list):
         # HAR lists cookies apart from the Cookie header too; their values are credentials.
@@ -237,4 +287,47 @@ def _har_entry(entry: Any, source: str, max_bytes: int = DEFAULT_MAX_RECORD_BYTE
             for c in cookies
             if isinstance(c, dict)
         )
-    return Exchange(source, method.upper(), url, status, headers, text, True, request_headers)
+    return Exchange(
+        source,
+        method.upper(),
+        url,
+        status,
+        headers,
+        text,
+        True,
+        request_headers,
+        None if request_body is None else request_body[0],
+        True,
+        isinstance(request.get("headers"), list),
+    )
+
+
+def _har_post_data(post: Any, max_bytes: int) -> tuple[str, str] | Unreadable | None:
+    """(text, mimeType) of a HAR request's ``postData``: its ``text``, else its ``params`` written
+    as a form; None when it has none."""
+    if not isinstance(post, dict):
+        return None
+    mime = post.get("mimeType")
+    mime = mime if isinstance(mime, str) else ""
+    text = post.get("text")
+    params = post.get("params")
+    if text is None and isinstance(params, list):
+        text = urlencode(
+            [
+                (str(p.get("name", "")), str(p.get("value", "")))
+                for p in params
+                if isinstance(p, dict)
+            ]
+        )
+    if text is None:
+        return None
+    if not isinstance(text, str):
+        return Unreadable("", "HAR entry whose request.postData.text is not a string")
+    if len(text) > max_bytes:
+        return Unreadable("", too_large(max_bytes, "request post data"))
+    if post.get("encoding") == "base64":
+        try:
+            text = base64.b64decode(text, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            return Unreadable("", f"base64 post data that does not decode to UTF-8 text: {exc}")
+    return text, mime

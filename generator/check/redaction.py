@@ -82,6 +82,26 @@ MIN_SUBSTRING = 4
 MAX_SECRETS = 512
 
 
+#: Values a recording's own redaction leaves in place of a credential.
+_REDACTED_FORMS = frozenset({REDACTED, f"[{REDACTED}]", f"<{REDACTED}>", "***", "[FILTERED]"})
+
+
+#: Pieces of those forms, in either case: a value without any is decided at once.
+_MARKS = ("EDACTED", "edacted", "ILTERED", "iltered")
+
+
+def is_redacted(value: str) -> bool:
+    """Whether a recorded value was already redacted (``REDACTED``, ``[REDACTED]``, ``***``, or an
+    ``Authorization`` scheme followed by one): what it stood for is unknown, so it is not checked."""
+    if "*" not in value and not any(mark in value for mark in _MARKS):
+        return False  # the common case, decided without copying the value
+    value = value.strip()
+    if value.upper() in _REDACTED_FORMS:
+        return True
+    _, space, rest = value.partition(" ")
+    return bool(space) and rest.strip().upper() in _REDACTED_FORMS
+
+
 @functools.lru_cache(maxsize=4096)  # the same few names come back in every exchange
 def is_credential_name(name: str) -> bool:
     """Whether a parameter, header or property called ``name`` holds a credential.

@@ -25,6 +25,8 @@ from generator.spec.refs import LoadedSpec, RefError, Target
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 #: A ``{variable}`` of a path template or server URL.
 TEMPLATE_VARIABLE = re.compile(r"\{([^{}]+)\}")
+#: The member holding security requirements (also the keyword a missing credential breaks).
+SECURITY = "security"
 #: Members whose value is JSON data, never spec structure: nothing in them is a ``$ref`` or a schema.
 LITERAL_KEYWORDS = frozenset({"example", "default", "const", "enum"})
 
@@ -373,7 +375,7 @@ def security(
     """The ``security`` list the root (by default) or an operation declares; None when it declares
     none (an operation then inherits the root's: see :func:`security_in_force`)."""
     document = spec.root if document is None else document
-    at = Target(document, jp.join(pointer, "security"))
+    at = Target(document, jp.join(pointer, SECURITY))
     return at if isinstance(_value_at(document, at.pointer), list) else None
 
 
@@ -402,6 +404,47 @@ def security_requirements(listed: Target) -> list[Target]:
         for index, requirement in enumerate(requirements)
         if isinstance(requirement, dict)
     ]
+
+
+def security_alternatives(
+    spec: LoadedSpec, document: Document, op_pointer: str
+) -> list[dict[str, Any]] | None:
+    """The ways an operation accepts credentials: each alternative maps the names of the schemes
+    to send together to their Security Scheme Objects (``$ref`` followed; None for a name the spec
+    does not declare, or one that does not resolve).
+
+    None when a call needs none: no ``security`` is in force, it is an empty list, or one
+    alternative is empty (``{}`` makes credentials optional).
+    """
+    listed = security_in_force(spec, document, op_pointer)
+    if listed is None:
+        return None
+    schemes = security_schemes(spec)
+    alternatives: list[dict[str, Any]] = []
+    for requirement in security_requirements(listed):
+        names = _value_at(requirement.document, requirement.pointer)
+        if not names:
+            return None
+        alternatives.append({str(name): _scheme_value(schemes.get(str(name))) for name in names})
+    return alternatives or None
+
+
+def _scheme_value(at: Target | None) -> dict[str, Any] | None:
+    if at is None:
+        return None
+    value = _value_at(at.document, at.pointer)
+    return value if isinstance(value, dict) and "$ref" not in value else None
+
+
+def parameter_style(parameter: dict[str, Any]) -> tuple[str, bool]:
+    """(style, explode) of a Parameter Object, with OpenAPI's defaults: ``form`` for query and
+    cookie parameters, ``simple`` for path and header ones; explode is true for ``form`` only."""
+    where = parameter.get("in")
+    default = "form" if where in ("query", "cookie") else "simple"
+    style = parameter.get("style")
+    style = style if isinstance(style, str) else default
+    explode = parameter.get("explode")
+    return style, explode if isinstance(explode, bool) else style == "form"
 
 
 def security_schemes(spec: LoadedSpec) -> dict[str, Target]:

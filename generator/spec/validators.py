@@ -23,6 +23,7 @@ import regress
 
 from generator.spec import pointer as jp
 from generator.spec.dialect import is_openapi_30, oas30_to_2020_12
+from generator.spec.directions import HIDING, directed
 from generator.spec.document import Document
 from generator.spec.refs import LoadedSpec, RefError
 from generator.spec.unions import (
@@ -119,20 +120,38 @@ class SchemaValidators:
     Without ``keep``, none is kept: for a caller that asks about each schema about once (``validate``
     checks each example), since thousands of compiled validators, each holding every schema it
     references, cost more memory than the spec itself.
+
+    With a ``direction`` ("request" or "response"), schemas are read as that side of an exchange
+    sees them (see :mod:`generator.spec.directions`): a ``readOnly`` property is neither required
+    in a request nor allowed in one, a ``writeOnly`` one likewise in a response. Without one they
+    are read as written (an example may show every property).
     """
 
     def __init__(
-        self, spec: LoadedSpec, regex_limit: int = DEFAULT_REGEX_LIMIT, *, keep: bool = True
+        self,
+        spec: LoadedSpec,
+        regex_limit: int = DEFAULT_REGEX_LIMIT,
+        *,
+        keep: bool = True,
+        direction: str | None = None,
     ) -> None:
         self.spec = spec
         self.regex_limit = regex_limit
+        self.direction = direction
         self._keep = keep
         self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
         convert = is_openapi_30(spec.root.data)
-        resources = [
-            (spec.uri(doc), oas30_to_2020_12(doc.data) if convert else doc.data)
-            for doc in spec.documents.values()
-        ]
+        resources = []
+        #: (document URI, property pointer) -> pointer of the keyword that hid the property.
+        self._hidden: dict[tuple[str, str], str] = {}
+        for doc in spec.documents.values():
+            data = oas30_to_2020_12(doc.data) if convert else doc.data
+            if direction is not None:
+                data, hidden = directed(data, direction)
+                self._hidden.update(
+                    ((spec.uri(doc), pointer), mark) for pointer, mark in hidden.items()
+                )
+            resources.append((spec.uri(doc), data))
         self._registry = jsonschema_rs.Registry(resources)
         self._compiled: dict[tuple[str, str], Any] = {}
         # (file, pointer) of a oneOf/anyOf keyword -> the union as written there.
@@ -263,6 +282,21 @@ class SchemaValidators:
                 return
             self._add(found, limit, sub, fallback, instance, depth + 1, inner)
 
+    def _located_at(self, document: Document, pointer: str) -> _Located:
+        """Where the keyword at ``pointer`` is shown: its file, pointer, name, line and column."""
+        tokens = jp.split(pointer)
+        keyword = tokens[-1] if tokens else "$ref"
+        shown, hidden = pointer, None
+        mark = self._hidden.get((self.spec.uri(document), pointer)) if self._hidden else None
+        if mark is not None and self.direction is not None:
+            # A property the direction hides: the ``false`` schema it became is not what the spec
+            # says; its readOnly/writeOnly keyword is.
+            keyword = HIDING[self.direction]
+            shown = mark
+            hidden = f"{tokens[-1]!r} is {keyword}: a {self.direction} must not send it"
+        position = document.position(shown)
+        return (document.path, shown, keyword, position.line, position.col, hidden)
+
     def _keyword_location(self, error: Any, fallback: Document) -> tuple[Document, str]:
         """The document and JSON pointer of the keyword ``error`` broke, ``$ref``s followed."""
         keyword_doc, keyword_pointer = fallback, jp.from_parts(error.schema_path)
@@ -286,16 +320,16 @@ class SchemaValidators:
         location: tuple[Document, str] | None = None,
     ) -> Violation:
         if location is not None:
-            located = _locate(*location)
+            located = self._located_at(*location)
         else:
             key = error.absolute_keyword_location
             known = self._located.get(key) if key else None
             if known is None:
-                known = _locate(*self._keyword_location(error, fallback))
+                known = self._located_at(*self._keyword_location(error, fallback))
                 if key and len(self._located) < _LOCATED_KEPT:
                     self._located[key] = known
             located = known
-        schema_path, keyword_pointer, keyword, line, col = located
+        schema_path, keyword_pointer, keyword, line, col, hidden = located
         unchecked = isinstance(
             kind,
             (
@@ -308,6 +342,8 @@ class SchemaValidators:
                 f"not checked: the pattern needs more than {self.regex_limit:,} backtracking"
                 " steps on this value (the regex limit)"
             )
+        elif hidden is not None:
+            message = hidden
         elif message is None:
             message = error.message
         if within:
@@ -327,17 +363,11 @@ class SchemaValidators:
         )
 
 
-#: A failed keyword's spec file, pointer, name, line and column (see :func:`_locate`).
-_Located = tuple[Path, str, str, int, int]
+#: A failed keyword's spec file, pointer, name, line and column, and the message that replaces the
+#: engine's when the keyword is a property a direction hides (see ``SchemaValidators._located_at``).
+_Located = tuple[Path, str, str, int, int, str | None]
 #: Keyword locations remembered per spec: a spec has finitely many, but a huge one is not kept whole.
 _LOCATED_KEPT = 65_536
-
-
-def _locate(document: Document, pointer: str) -> _Located:
-    """Where a keyword is written: its file, pointer, name, line and column."""
-    tokens = jp.split(pointer)
-    position = document.position(pointer)
-    return (document.path, pointer, tokens[-1] if tokens else "$ref", position.line, position.col)
 
 
 def values_bound(text: bytes | str) -> int:

@@ -625,8 +625,13 @@ def har(*entries: Any) -> str:
 
 def har_entry(status: Any = 200, text: Any = "{}", **content: Any) -> dict[str, Any]:
     """A HAR entry of GET an Elastic Path job answering ``status`` with ``text``."""
+    request_headers = [{"name": "Authorization", "value": "Bearer test-token-1234"}]
     return {
-        "request": {"method": "GET", "url": "https://api.moltin.com/v2/jobs/1", "headers": []},
+        "request": {
+            "method": "GET",
+            "url": "https://api.moltin.com/v2/jobs/1",
+            "headers": request_headers,
+        },
         "response": {
             "status": status,
             "headers": [{"name": "Content-Type", "value": "application/json"}],
