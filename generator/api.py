@@ -381,7 +381,11 @@ def _check(
     paths = expand_targets(specs or (DEFAULT_SPECS,))
     loaded = [load_spec(path) for path in paths]
     refuse_unusable([(str(path), spec) for path, spec in zip(paths, loaded, strict=True)])
-    checker = Checker(paths, ignore_unmatched, limits or Limits(), loaded)
+    limits = limits or Limits()
+    if applier is not None or recorder is not None:
+        # Baselines fold map keys, which the checker finds only when asked (it costs per problem).
+        limits = replace(limits, map_keys=True)
+    checker = Checker(paths, ignore_unmatched, limits, loaded)
     summary = Summary(baseline=applier is not None)
     for verdict in runners.verdicts(checker, recordings, jobs):
         # In this process, whatever ran the checks: --jobs N gives the same known problems.

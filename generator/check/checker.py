@@ -75,6 +75,9 @@ class Limits:
     max_record_bytes: int = DEFAULT_MAX_RECORD_BYTES
     #: ``--responses-only``: check responses, path and query parameters, nothing else of requests.
     responses_only: bool = False
+    #: Whether problems say which of their pointer's segments are map keys, for a baseline to fold
+    #: (see :attr:`~generator.spec.validators.Violation.map_keys`); finding them costs per problem.
+    map_keys: bool = False
 
 
 @dataclass(slots=True)  # not frozen: one is built per exchange, and frozen ones build slower
@@ -150,6 +153,8 @@ class Checker:
         self.names = [spec.name for spec in self.specs]
         self.router = Router(self.specs)
         self.conformance = [Conformance(spec, limits.regex_limit) for spec in self.specs]
+        for conformance in self.conformance:
+            conformance.schemas.map_keys = limits.map_keys
         # The specs' API keys, by name: credentials whatever they are called.
         self.secret_names = _api_key_names(self.specs, "query")
         self.secret_headers = _api_key_names(self.specs, "header")
@@ -222,12 +227,14 @@ class Checker:
                 if quoted:
                     quoted_credentials(record.body, quoted, secrets)
             problems = self._finish(problems, secrets)
+        if secrets:
+            method, url = secrets.mask(method), secrets.mask(url)
         return Verdict(
             record.source,
             self.names[route.spec],
             operation.name,
-            secrets.mask(method) if secrets else method,
-            secrets.mask(url) if secrets else url,
+            method,
+            url,
             record.status,
             tuple(problems),
         )
@@ -247,12 +254,13 @@ class Checker:
 
         Masking comes first, so that shortening never leaves the start of a credential behind.
         """
+        masking = bool(secrets)
         for problem in problems:
-            message = secrets.mask(problem.message) if secrets else problem.message
+            message = secrets.mask(problem.message) if masking else problem.message
             if len(message) > MESSAGE_CHARS:
                 message = message[: MESSAGE_CHARS - 3] + "..."
             problem.message = message
-            if secrets and problem.pointer:
+            if masking and problem.pointer:
                 problem.pointer = secrets.mask(problem.pointer)
         return problems
 

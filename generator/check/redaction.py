@@ -86,14 +86,19 @@ MAX_SECRETS = 512
 _REDACTED_FORMS = frozenset({REDACTED, f"[{REDACTED}]", f"<{REDACTED}>", "***", "[FILTERED]"})
 
 
-#: Pieces of those forms, in either case: a value without any is decided at once.
-_MARKS = ("EDACTED", "edacted", "ILTERED", "iltered")
-
-
 def is_redacted(value: str) -> bool:
     """Whether a recorded value was already redacted (``REDACTED``, ``[REDACTED]``, ``***``, or an
-    ``Authorization`` scheme followed by one): what it stood for is unknown, so it is not checked."""
-    if "*" not in value and not any(mark in value for mark in _MARKS):
+    ``Authorization`` scheme followed by one): what it stood for is unknown, so it is not checked.
+
+    A value holding none of those forms' pieces (``*``, ``edacted``, ``iltered`` in either case) is
+    decided at once."""
+    if not (
+        "*" in value
+        or "EDACTED" in value
+        or "edacted" in value
+        or "ILTERED" in value
+        or "iltered" in value
+    ):
         return False  # the common case, decided without copying the value
     value = value.strip()
     if value.upper() in _REDACTED_FORMS:

@@ -145,7 +145,8 @@ class RequestChecks:
         #: ``--responses-only``: path and query parameters only, as before requests were checked.
         self.responses_only = responses_only
         self._schemas: dict[int, SchemaValidators] = {}
-        self._plans: dict[tuple[int, str, str], RequestPlan] = {}
+        # By the operation's identity: the router's operations live as long as the checker.
+        self._plans: dict[int, RequestPlan] = {}
 
     def problems(self, route: Route, record: Exchange, secrets: Secrets) -> list[Problem]:
         """The request's problems (at most ``max_errors`` listed, and a count of the rest)."""
@@ -177,7 +178,7 @@ class RequestChecks:
 
     def plan(self, route: Route) -> RequestPlan:
         """What the route's operation declares of its requests: made on first use, then kept."""
-        key = (route.spec, *route.operation.key)
+        key = id(route.operation)
         plan = self._plans.get(key)
         if plan is None:
             plan = self._plans[key] = self._make_plan(route)
@@ -383,6 +384,7 @@ class RequestChecks:
                 found = shared
             else:
                 found = SchemaValidators(loaded, shared.regex_limit, direction="request")
+                found.map_keys = shared.map_keys
             self._schemas[spec] = found
         return found
 

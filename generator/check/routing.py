@@ -132,7 +132,7 @@ class _PathTable:
         if table is None:
             return None
         segments = path.split("/")
-        candidates = table.get(len(segments), [])
+        candidates = table.get(len(segments), ())
         if len(segments) > 2 and segments[-1] == "":
             # A template without a trailing slash also accepts the path with one.
             shorter = [(order, t, True) for order, t in table.get(len(segments) - 1, ())]
@@ -143,17 +143,18 @@ class _PathTable:
                         continue
                     values = template.match(segments[:-1] if strip else segments)
                     if values is not None:
-                        return template.operation, _decoded(template.names, values)
+                        return template.operation, _decoded(template.names, values, "%" in path)
                 return None
         for _, template in candidates:
             values = template.match(segments)
             if values is not None:
-                return template.operation, _decoded(template.names, values)
+                return template.operation, _decoded(template.names, values, "%" in path)
         return None
 
 
-def _decoded(names: tuple[str, ...], values: list[str]) -> dict[str, str]:
-    if not any("%" in value for value in values):
+def _decoded(names: tuple[str, ...], values: list[str], encoded: bool) -> dict[str, str]:
+    """The variables' values by name, percent-decoded when the path held a ``%``."""
+    if not encoded:
         return dict(zip(names, values, strict=True))
     return {
         name: unquote(value) if "%" in value else value

@@ -138,6 +138,9 @@ class SchemaValidators:
         self.spec = spec
         self.regex_limit = regex_limit
         self.direction = direction
+        #: Whether violations say which pointer segments are map keys (see Violation.map_keys):
+        #: off unless asked, as finding them walks each violation's evaluation path.
+        self.map_keys = False
         self._keep = keep
         self._pattern_options = jsonschema_rs.FancyRegexOptions(backtrack_limit=regex_limit)
         convert = is_openapi_30(spec.root.data)
@@ -351,7 +354,7 @@ class SchemaValidators:
         path = error.instance_path
         return Violation(
             instance_pointer=jp.from_parts(path) if path else "",
-            map_keys=map_keys(error.evaluation_path, len(path)) if path else (),
+            map_keys=map_keys(error.evaluation_path, len(path)) if path and self.map_keys else (),
             keyword=keyword,
             message=message,
             schema_path=schema_path,
