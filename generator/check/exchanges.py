@@ -167,33 +167,38 @@ def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) 
     if not isinstance(headers, dict):
         return Unreadable(source, "response headers must be an object of name: value")
     body = response.get("body")
-    request_body = request.get("body") if isinstance(request, dict) else None
-    try:
-        if response.get("encoding") == "base64":
-            body = _base64_body(body)
-        if request_body is not None and request.get("encoding") == "base64":
-            request_body = _base64_body(request_body)
-    except ValueError as exc:
-        return Unreadable(source, str(exc))
-    request_headers = request.get("headers") if isinstance(request, dict) else None
+    # ``request`` and ``response`` are objects here: a string or list would have failed above.
+    request_body = request.get("body")
+    request_headers = request.get("headers")
+    if "encoding" in response or "encoding" in request:
+        try:
+            if response.get("encoding") == "base64":
+                body = _base64_body(body)
+            if request_body is not None and request.get("encoding") == "base64":
+                request_body = _base64_body(request_body)
+        except ValueError as exc:
+            return Unreadable(source, str(exc))
     return Exchange(
         source,
         method if method.isupper() else method.upper(),
         url,
         status,
-        {
-            k.lower(): v if isinstance(v, str) else str(v)
-            for k, v in headers.items()
-            if v is not None
-        },
+        _lowered(headers) if headers else {},
         body,
         body is None or isinstance(body, (str, bytes)),
-        _header_pairs(request_headers),
+        _header_pairs(request_headers) if request_headers else (),
         request_body,
         request_body is None or isinstance(request_body, (str, bytes)),
         isinstance(request_headers, (dict, list)),
         text,
     )
+
+
+def _lowered(headers: dict[Any, Any]) -> dict[str, str]:
+    """Response headers by lower-cased name, values as text (a null value is no header)."""
+    return {
+        k.lower(): v if isinstance(v, str) else str(v) for k, v in headers.items() if v is not None
+    }
 
 
 def _base64_body(body: Any) -> str | bytes:

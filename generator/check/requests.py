@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -92,6 +92,18 @@ class _Parameter:
         """Its name as looked up: header names are compared lower-cased."""
         return self.shape.name.lower() if self.shape.location == "header" else self.shape.name
 
+    @property
+    def plain(self) -> bool:
+        """Whether its value is its text as it stands: a path, header or cookie parameter of
+        style simple whose schema wants a string (or says nothing of its type)."""
+        shape = self.shape
+        return (
+            not self.json
+            and shape.location != "query"
+            and shape.style in ("simple", "form", "")
+            and shape.kind in ("string", "")
+        )
+
 
 @dataclass(frozen=True)
 class _Body:
@@ -120,9 +132,20 @@ class RequestPlan:
     #: ``file:line`` of the ``security`` list in force.
     security_location: str
 
-    @property
-    def empty(self) -> bool:
-        return not self.parameters and self.body is None and self.security is None
+    def __post_init__(self) -> None:
+        # Asked once per exchange: worked out once.
+        empty = not self.parameters and self.body is None and self.security is None
+        object.__setattr__(self, "empty", empty)
+        plain = tuple(p for p in self.parameters if p.plain and p.shape.location == "path")
+        object.__setattr__(
+            self, "plain_path", plain if len(plain) == len(self.parameters) else None
+        )
+
+    #: Nothing to check.
+    empty: bool = field(init=False)
+    #: When every parameter is a plain path parameter (see :attr:`_Parameter.plain`) and nothing
+    #: else is declared: those parameters, checked on the fast path; else None.
+    plain_path: tuple[_Parameter, ...] | None = field(init=False)
 
 
 class RequestChecks:
@@ -150,9 +173,27 @@ class RequestChecks:
 
     def problems(self, route: Route, record: Exchange, secrets: Secrets) -> list[Problem]:
         """The request's problems (at most ``max_errors`` listed, and a count of the rest)."""
-        plan = self.plan(route)
+        plan = self._plans.get(id(route.operation)) or self.plan(route)
         if plan.empty:
             return []
+        plain = plan.plain_path
+        if (
+            plain is not None
+            and plan.body is None
+            and (plan.security is None or not record.request_headers_recorded)
+        ):
+            # The common case (``GET /jobs/{id}``): each value is its text, checked as it is.
+            values = route.path_params
+            for param in plain:
+                text = values.get(param.shape.name)
+                if text is None:
+                    if param.required:
+                        break  # missing: the full checks say so
+                    continue
+                if param.validator is not None and not param.validator.is_valid(text):
+                    break  # breaks its schema: the full checks locate it
+            else:
+                return []
         known = record.request_headers_recorded
         query: dict[str, list[str]] = {}
         if plan.needs_query and route.query:
