@@ -100,6 +100,24 @@ class Verdict:
     def passed(self) -> bool:
         return not self.problems and not self.skipped
 
+    def __reduce__(self) -> tuple[type[Verdict], tuple[Any, ...]]:
+        # Verdicts cross from worker processes by the thousand: rebuilt by one call each, not
+        # by pickle's attribute-by-attribute default for slotted classes.
+        return (
+            Verdict,
+            (
+                self.source,
+                self.spec,
+                self.operation,
+                self.method,
+                self.url,
+                self.status,
+                self.problems,
+                self.skipped,
+                self.known,
+            ),
+        )
+
 
 _UNKNOWN = object()
 #: Kinds of problem whose messages may quote values of the response body.

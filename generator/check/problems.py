@@ -7,6 +7,7 @@ Shared by the response checks (:mod:`generator.check.checker`) and the request c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.errors import display_path
 from generator.spec.validators import LISTED_VALUES, Violation, ViolationList
@@ -29,6 +30,13 @@ class Problem:
     location: str = ""
     #: The segments of ``pointer`` that are map keys (see :class:`Violation`), for baselines.
     map_keys: tuple[int, ...] = ()
+
+    def __reduce__(self) -> tuple[type[Problem], tuple[Any, ...]]:
+        # Rebuilt by one call when it crosses from a worker process (see Verdict.__reduce__).
+        return (
+            Problem,
+            (self.kind, self.message, self.pointer, self.keyword, self.location, self.map_keys),
+        )
 
     def __str__(self) -> str:
         where = f"{self.pointer}: " if self.pointer else "(root): " if self.kind == "schema" else ""
