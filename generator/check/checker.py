@@ -30,9 +30,9 @@ from generator.check.problems import Problem, schema_problem, unlisted
 from generator.check.redaction import (
     REDACTED,
     Secrets,
+    body_credentials,
     header_credentials,
     is_credential_name,
-    quoted_credentials,
     redact_url,
 )
 from generator.check.requests import RequestChecks
@@ -238,12 +238,10 @@ class Checker:
         problems = self._requests.problems(route, record, secrets)
         problems += self._check_response(route, record, self.limits.max_errors - len(problems))
         if problems:
-            # Only violations of the body quote its values, each the value at its pointer: those
-            # are searched for credentials then.
-            if not record.body_is_text:
-                quoted = [(p.pointer, p.message) for p in problems if p.kind in _QUOTING]
-                if quoted:
-                    quoted_credentials(record.body, quoted, secrets)
+            # Only violations of the body quote its values: it is searched for credentials then,
+            # all of it, as a credential's value may stand inside any value a message quotes.
+            if not record.body_is_text and any(p.kind in _QUOTING for p in problems):
+                body_credentials(record.body, secrets)
             problems = self._finish(problems, secrets)
         if secrets:
             method, url = secrets.mask(method), secrets.mask(url)

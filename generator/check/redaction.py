@@ -336,55 +336,30 @@ def _redact_userinfo(head: str, secrets: Secrets | None) -> str:
     return f"{head[:start]}{REDACTED}@{head[at + 1 :]}"
 
 
-def quoted_credentials(
-    body: object, messages: Iterable[tuple[str, str]], secrets: Secrets, limit: int = 1_000_000
-) -> None:
-    """Add to ``secrets`` the credentials that ``messages`` about ``body`` may quote.
+def body_credentials(body: object, secrets: Secrets, limit: int = 1_000_000) -> None:
+    """Add every value under a credential-like property name in ``body`` to ``secrets``.
 
-    Each message comes with the JSON pointer of the value it is about. A schema violation's message
-    quotes that value (``{...} is not of type "string"``), never more of the body: so only those
-    values are searched, and a value reached through a credential-like property name is a
-    credential whole. An array or object is quoted with its brackets, so one is searched only when
-    its message holds one (``"id" is a required property`` quotes none of its object). Pointers
-    that are not JSON pointers into the body (a parameter's ``query/name``) are passed over.
+    Walks at most ``limit`` values, without recursion (bodies may nest deeply). Only arrays and
+    objects go on the stack: a scalar is decided where it is met.
     """
-    for pointer, message in set(messages):
-        if pointer and not pointer.startswith("/"):
-            continue
-        value, under_secret = body, False
-        for token in pointer.split("/")[1:] if pointer else ():
-            if isinstance(value, dict):
-                key = token.replace("~1", "/").replace("~0", "~")
-                if key not in value:
-                    break
-                value = value[key]
-                under_secret = under_secret or is_credential_name(key)
-            elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-                value = value[int(token)]
-            else:
-                break
-        if isinstance(value, (dict, list)) and "{" not in message and "[" not in message:
-            continue
-        body_credentials(value, secrets, limit, under_secret=under_secret)
-
-
-def body_credentials(
-    body: object, secrets: Secrets, limit: int = 1_000_000, *, under_secret: bool = False
-) -> None:
-    """Add every value under a credential-like property name in ``body`` to ``secrets`` (every
-    value in it, when ``under_secret``: the body is itself the value of such a property).
-
-    Walks at most ``limit`` values, without recursion (bodies may nest deeply).
-    """
-    stack: list[tuple[object, bool]] = [(body, under_secret)]
+    stack: list[tuple[object, bool]] = [(body, False)]
     seen = 0
     while stack and seen < limit:
         value, under_secret = stack.pop()
-        seen += 1
         if isinstance(value, dict):
+            seen += len(value)
             for key, item in value.items():
-                stack.append((item, under_secret or is_credential_name(str(key))))
+                secret = under_secret or is_credential_name(key if type(key) is str else str(key))
+                if isinstance(item, (dict, list)):
+                    stack.append((item, secret))
+                elif secret and item is not None and not isinstance(item, bool):
+                    secrets.add(str(item))
         elif isinstance(value, list):
-            stack.extend((item, under_secret) for item in value)
+            seen += len(value)
+            for item in value:
+                if isinstance(item, (dict, list)):
+                    stack.append((item, under_secret))
+                elif under_secret and item is not None and not isinstance(item, bool):
+                    secrets.add(str(item))
         elif under_secret and value is not None and not isinstance(value, bool):
             secrets.add(str(value))

@@ -1,8 +1,8 @@
 """The checker's shortcuts give the answers of the long way round.
 
-Speed comes from not doing work: bounding a body from its text instead of walking it, searching for
-credentials only in the values a message quotes, remembering where a templated server matched. Each
-test here states the long way's answer and checks the shortcut against it, on generated inputs.
+Speed comes from not doing work: bounding a body from its text instead of walking it, walking a body
+for credentials with only its arrays and objects on the stack, remembering where a templated server
+matched. Each test here states the long way's answer and checks the shortcut against it.
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.check.bodies import nesting_depth, openings, values_at_most
-from generator.check.redaction import Secrets, body_credentials, quoted_credentials
+from generator.check.checker import Checker
+from generator.check.exchanges import Exchange, exchange_from_json
+from generator.check.redaction import Secrets, body_credentials, is_credential_name
 from generator.check.routing import Router
 from generator.spec.reading import load_spec
 from generator.spec.validators import count_values, values_bound
@@ -40,38 +42,58 @@ def test_a_bodys_text_bounds_its_size_and_nesting(value: Any, compact: bool) -> 
 
 
 @settings(max_examples=300, deadline=None)
-@given(JSON, st.text(max_size=12))
-def test_quoted_values_yield_the_credentials_a_whole_body_search_would_for_them(
-    value: Any, secret: str
+@given(JSON, st.sampled_from(["token", "api_key", "name", "X-Amz-Signature", "id"]))
+def test_the_body_walk_finds_what_a_recursive_search_finds(value: Any, name: str) -> None:
+    body = {"outer": [value, {name: value}], name: {"inner": value}}
+    found = Secrets()
+    body_credentials(body, found)
+    expected = Secrets()
+    for credential in _under_credentials(body, False):
+        expected.add(credential)
+    for candidate in _strings(body):
+        assert found.mask(f"<{candidate}>") == expected.mask(f"<{candidate}>"), candidate
+
+
+CREDENTIAL_ELSEWHERE = """\
+openapi: 3.1.0
+info: {title: t, version: "1"}
+servers: [{url: "https://api.example.test"}]
+paths:
+  /jobs/{id}:
+    get:
+      operationId: getJob
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  log_url: {type: string, format: uri}
+"""
+
+
+def test_a_credential_anywhere_in_the_body_is_masked_inside_any_quoted_value(
+    tmp_path: Path,
 ) -> None:
-    # A body holding the generated value under a credential-like name, and again under a plain one.
-    body = {"session": {"token": secret, "inner": value}, "plain": value}
-    whole = Secrets()
-    body_credentials(body, whole)
-    # The message of a violation at /session quotes that object: everything under it is found.
-    found = Secrets()
-    quoted_credentials(body, [("/session", '{"token": ...} is not of type "string"')], found)
-    for candidate in (secret, *_strings(value)):
-        assert found.mask(f"<{candidate}>") == whole.mask(f"<{candidate}>"), candidate
-
-
-def test_a_message_that_quotes_no_object_spares_the_search() -> None:
-    body = {"session": {"token": "s3cr3t-token"}}
-    found = Secrets()
-    quoted_credentials(body, [("/session", '"id" is a required property')], found)
-    assert not found
-    quoted_credentials(body, [("/session/token", '"s3cr3t-token" is too short')], found)
-    assert found.mask("s3cr3t-token") == "REDACTED"
-
-
-def test_a_parameter_pointer_is_passed_over_and_an_unresolved_one_searched_where_it_stops() -> None:
-    body = {"token": "abcdef"}
-    found = Secrets()
-    quoted_credentials(body, [("query/token", "{...}")], found)
-    assert not found
-    # Safe side: a pointer the body does not hold searches the value it got to (here, the body).
-    quoted_credentials(body, [("/missing/1", "[1]")], found)
-    assert found.mask("abcdef") == "REDACTED"
+    # The message quotes log_url alone; the token it holds is known as one from another member.
+    path = tmp_path / "jobs.yaml"
+    path.write_text(CREDENTIAL_ELSEWHERE, encoding="utf-8")
+    body = {"job_token": "jobTokenSecret1", "log_url": "logs?t=jobTokenSecret1&limit=10"}
+    record = exchange_from_json(
+        {
+            "request": {"method": "GET", "url": "https://api.example.test/jobs/1"},
+            "response": {"status": 200, "headers": {}, "body": body},
+        },
+        "x.jsonl:1",
+    )
+    assert isinstance(record, Exchange)
+    verdict = Checker([path]).check(record)
+    (problem,) = verdict.problems
+    assert problem.pointer == "/log_url" and problem.keyword == "format"
+    assert "jobTokenSecret1" not in problem.message and "REDACTED" in problem.message
 
 
 SERVERS = """\
@@ -138,3 +160,16 @@ def _strings(value: Any) -> list[str]:
     if isinstance(value, dict):
         return [s for item in value.values() for s in _strings(item)]
     return [str(value)] if value is not None and not isinstance(value, bool) else []
+
+
+def _under_credentials(value: Any, secret: bool) -> list[str]:
+    """The long way: every scalar under a credential-like name, by recursion."""
+    if isinstance(value, dict):
+        return [
+            found
+            for key, item in value.items()
+            for found in _under_credentials(item, secret or is_credential_name(str(key)))
+        ]
+    if isinstance(value, list):
+        return [found for item in value for found in _under_credentials(item, secret)]
+    return [str(value)] if secret and value is not None and not isinstance(value, bool) else []
