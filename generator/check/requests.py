@@ -38,6 +38,7 @@ from generator.check.styles import (
     coerce,
     cookies,
     header_map,
+    place_in,
     query_value,
     schema_kind,
     simple_value,
@@ -288,7 +289,7 @@ class RequestChecks:
                 Problem(
                     "not-checked" if violation.unchecked else _kind(shape.location),
                     f"{shape.location} parameter {shape.name!r}: {detail}",
-                    _where(shape, violation.instance_pointer),
+                    place_in(shape, violation.instance_pointer),
                     violation.keyword,
                     _location(violation),
                 )
@@ -581,22 +582,6 @@ def _kinds(
     if not kind and properties:
         kind = "object"
     return kind, item_kind, properties
-
-
-def _where(shape: Shape, pointer: str) -> str:
-    """Where a violation is in the request: ``query/filter[status]`` for a deepObject's property,
-    ``query/size`` for an exploded form object's (each property is a query parameter of its own),
-    else the parameter's place followed by the pointer into its value (``query/ids/1``)."""
-    where = f"{shape.location}/{shape.name}"
-    if not pointer or shape.kind != "object" or shape.location != "query":
-        return where + pointer
-    first, _, rest = pointer[1:].partition("/")
-    rest = f"/{rest}" if rest else ""
-    if shape.style == "deepObject":
-        return f"{where}[{jp.unescape(first)}]{rest}"
-    if shape.style == "form" and shape.explode:
-        return f"query/{jp.unescape(first)}{rest}"
-    return where + pointer
 
 
 def _kind(location: str) -> str:

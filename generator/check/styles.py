@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.spec import pointer as jp
+
 #: A parameter the request does not carry.
 MISSING = object()
 #: A parameter whose value cannot be told apart from the rest of the request (not checked).
@@ -164,3 +166,19 @@ def cookies(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
             if equals and key.strip():
                 found[key.strip()] = cookie.strip().strip('"')
     return found
+
+
+def place_in(shape: Shape, pointer: str) -> str:
+    """Where a violation is in the request: ``query/filter[status]`` for a deepObject's property,
+    ``query/size`` for an exploded form object's (each property is a query parameter of its own),
+    else the parameter's place followed by the pointer into its value (``query/ids/1``)."""
+    where = f"{shape.location}/{shape.name}"
+    if not pointer or shape.kind != "object" or shape.location != "query":
+        return where + pointer
+    first, _, rest = pointer[1:].partition("/")
+    rest = f"/{rest}" if rest else ""
+    if shape.style == "deepObject":
+        return f"{where}[{jp.unescape(first)}]{rest}"
+    if shape.style == "form" and shape.explode:
+        return f"query/{jp.unescape(first)}{rest}"
+    return where + pointer
