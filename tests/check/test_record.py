@@ -8,6 +8,7 @@ generated client whose transport records them.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import http.server
 import json
 import threading
@@ -117,6 +118,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(GOOD, "application/json")
         elif path == "/things/bad":
             self.answer(BAD, "application/json")
+        elif path == "/things/zipped":
+            zipped = gzip.compress(GOOD)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(zipped)))
+            self.end_headers()
+            self.wfile.write(zipped)
         elif path == "/picture":
             self.answer(PICTURE, "application/octet-stream")
         elif path == "/everything":
@@ -334,3 +343,23 @@ def test_a_generated_client_records_through_its_transport(base_url: str, tmp_pat
     result = specgen("check", "--spec", spec, recording)
     assert result.returncode == 0, result.stdout
     assert result.stdout.startswith("PASS")
+
+
+def test_a_compressed_body_is_recorded_as_the_caller_reads_it(
+    base_url: str, tmp_path: Path
+) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    with client(RecordingTransport(httpx.HTTPTransport(), recording), base_url) as http:
+        assert http.get("/things/zipped").content == GOOD
+    [record] = records(recording)
+    assert record["response"]["body"] == {"id": 1, "name": "one"}
+
+
+def test_a_body_the_caller_did_not_read_is_left_out(base_url: str, tmp_path: Path) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    transport = RecordingTransport(httpx.HTTPTransport(), recording)
+    with client(transport, base_url) as http, http.stream("GET", "/things/good") as response:
+        assert response.status_code == 200
+    [record] = records(recording)
+    assert "body" not in record["response"]
+    assert record["response"]["skipped"].startswith("streamed")
