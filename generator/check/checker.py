@@ -95,6 +95,8 @@ class Verdict:
     skipped: bool = False
     #: Problems a baseline knows (see :mod:`generator.check.baseline`), moved out of ``problems``.
     known: tuple[Problem, ...] = ()
+    #: The id of the test that made the exchange, when the recording names one.
+    test: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -115,6 +117,7 @@ class Verdict:
                 self.problems,
                 self.skipped,
                 self.known,
+                self.test,
             ),
         )
 
@@ -230,6 +233,7 @@ class Checker:
                 record.status,
                 () if self.ignore_unmatched else (problem,),
                 self.ignore_unmatched,
+                test=record.test,
             )
         for name, value in route.path_params.items():
             if is_credential_name(name):
@@ -253,6 +257,7 @@ class Checker:
             url,
             record.status,
             tuple(problems),
+            test=record.test,
         )
 
     def request_secrets(self, record: Exchange) -> Secrets:
@@ -304,7 +309,7 @@ class Checker:
                 )
             return problems
         if not has_body:
-            if record.method != "HEAD":
+            if record.method != "HEAD" and record.body_recorded:
                 declared = ", ".join(plan.content)
                 message = (
                     f"status {record.status} declares a body ({declared}), but none was recorded"

@@ -9,11 +9,16 @@ An exchange in JSON or JSON Lines::
     {"request": {"method": "GET", "url": "https://...", "headers": {...}?,
                  "body": <a JSON value, or a string of raw text>?, "encoding": "base64"?},
      "response": {"status": 200, "headers": {...},
-                  "body": <a JSON value, or a string of raw text>, "encoding": "base64"?}}
+                  "body": <a JSON value, or a string of raw text>, "encoding": "base64"?,
+                  "skipped": "<why the body was left out>"?},
+     "test": "<the id of the test that sent the request>"?}
 
 ``headers`` map names to values (or are HAR's list of ``{name, value}``). ``"encoding": "base64"``
 says the ``body`` beside it is a base64 string of the raw bytes (binary bodies): decoded, it is
-checked as raw text (or, when it is not UTF-8, as bytes only its media type is checked of). In HAR,
+checked as raw text (or, when it is not UTF-8, as bytes only its media type is checked of). A
+response with ``skipped`` (written by :mod:`generator.record` for a body too large or streamed) has
+an unknown body, which is not checked. ``test`` names the test that made the exchange, for reports.
+In HAR,
 the request body is ``request.postData`` (``text``, else ``params`` as a form; ``mimeType`` stands for
 a missing Content-Type) and ``request.cookies`` count as Cookie headers.
 
@@ -68,6 +73,14 @@ class Exchange:
     #: The JSON text the body was parsed from (within it, e.g. the whole line), when it was: its
     #: punctuation bounds the body's size and nesting without walking it.
     text: bytes | str | None = None
+    #: The id of the test that made the exchange (``"test"``), reported beside the source.
+    test: str | None = None
+    #: False when the recording left the response body out (``"skipped"``): it is not checked.
+    body_recorded: bool = True
+
+
+#: Characters of a record's ``test`` id kept (an id is a label, not a payload).
+MAX_TEST_ID = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +191,7 @@ def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) 
                 request_body = _base64_body(request_body)
         except ValueError as exc:
             return Unreadable(source, str(exc))
+    test = data.get("test")
     return Exchange(
         source,
         method if method.isupper() else method.upper(),
@@ -191,6 +205,8 @@ def exchange_from_json(data: Any, source: str, text: bytes | str | None = None) 
         request_body is None or isinstance(request_body, (str, bytes)),
         isinstance(request_headers, (dict, list)),
         text,
+        test[:MAX_TEST_ID] if isinstance(test, str) else None,
+        "skipped" not in response,
     )
 
 

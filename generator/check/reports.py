@@ -99,6 +99,8 @@ class TextReporter:
         else:
             state = "FAIL"
         line = f"{state} {verdict.source} {describe(verdict)}"
+        if verdict.test is not None:
+            line = f"{state} {verdict.source} [test {verdict.test}] {describe(verdict)}"
         if verdict.problems:
             line += ": " + "; ".join(str(problem) for problem in verdict.problems)
         if verdict.known:
@@ -126,6 +128,8 @@ def verdict_json(verdict: Verdict) -> dict[str, object]:
     }
     if verdict.known:
         form["known"] = [problem_json(p) for p in verdict.known]
+    if verdict.test is not None:
+        form["test"] = verdict.test
     return form
 
 
