@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import IO
 
 import pytest
+from watchfiles import Change
 
+from generator.spec.limits import SpecLimits
+from generator.watch import plan
 from tests.commands import specgen
 from tests.paths import ROOT
 from tests.specs import MINIMAL_SPEC
@@ -155,3 +158,45 @@ def test_watch_and_check_together_are_a_usage_error(tmp_path: Path) -> None:
     result = specgen("generate", "jobs.yaml", "--watch", "--check", cwd=tmp_path)
     assert result.returncode == 2
     assert not (tmp_path / "generated").exists()
+
+
+def test_what_is_watched_is_what_a_run_reads(tmp_path: Path) -> None:
+    specs, templates = tmp_path / "specs", tmp_path / "templates"
+    (specs / "parts").mkdir(parents=True)
+    (templates / "python").mkdir(parents=True)
+    (specs / "parts" / "job.yaml").write_text(JOB)
+    (tmp_path / "outside.yaml").write_text(JOB)
+    spec = specs / "jobs.yaml"
+    spec.write_text(SPLIT_SPEC + "    Other: {$ref: '../outside.yaml'}\n")
+    out = specs / "out"
+
+    watched = plan([spec], out, templates, SpecLimits())
+
+    # The spec and the file it $refs; not the file outside its folder, which loading refuses.
+    assert watched.files == {spec.resolve(), (specs / "parts" / "job.yaml").resolve()}
+    assert watched.dirs() == {
+        specs.resolve(),
+        (specs / "parts").resolve(),
+        templates.resolve(),
+        (templates / "python").resolve(),
+    }
+    wanted = {
+        "specs/parts/job.yaml": True,
+        "templates/python/client.py.jinja": True,
+        "specs/notes.txt": False,
+        "specs/other.yaml": False,  # a spec that was not named
+        "specs/out/jobs/client.py": False,
+        "outside.yaml": False,
+    }
+    for name, wants in wanted.items():
+        path = str(tmp_path.resolve() / name)
+        assert watched.wants(Change.modified, path) is wants, name
+
+    # A folder named as a target: a spec that appears in it is a change.
+    assert plan([specs], out, None, SpecLimits()).wants(
+        Change.added, str(specs.resolve() / "new.yaml")
+    )
+
+    # A broken edit: the spec alone is watched, until it loads again.
+    spec.write_text("openapi: [\n")
+    assert plan([spec], out, None, SpecLimits()).files == {spec.resolve()}
