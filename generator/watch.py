@@ -36,6 +36,8 @@ BURST_MS = 2000
 #: How long (milliseconds) the watcher waits before it wakes with nothing: the first wake tells
 #: that it is watching, so that a change made during the run that follows is not missed.
 WAKE_MS = 500
+#: How often a watcher is started again when a folder it was to watch went away meanwhile.
+START_ATTEMPTS = 3
 
 Events = Generator[set[tuple[watchfiles.Change, str]], None, None]
 
@@ -116,36 +118,49 @@ def watch(make_plan: Callable[[], Watched], run: Callable[[list[Path]], None]) -
     watched = make_plan()
     changed: list[Path] = []
     while True:
-        events, early = _start(watched)
+        events, early, started = _start(watched, make_plan)
         changed = sorted({*changed, *early})
         try:
             while True:
                 run(changed)
                 changed = _next_burst(events)
-                now = make_plan()
-                moved = now.dirs() != watched.dirs()
-                # Updated in place: the running watcher's filter is this object's method.
-                watched.files, watched.folders = now.files, now.folders
-                if moved:
+                _update(watched, make_plan())
+                if watched.dirs() != started:
                     break  # a new watcher over the new folders, started before the run
         finally:
             events.close()
 
 
-def _start(watched: Watched) -> tuple[Events, list[Path]]:
-    """A watcher over ``watched``'s folders, already watching when this returns, and what changed
-    while it started (the run that follows reads it)."""
-    events = watchfiles.watch(
-        *sorted(watched.dirs()),
-        watch_filter=watched.wants,
-        debounce=BURST_MS,
-        step=QUIET_MS,
-        rust_timeout=WAKE_MS,
-        yield_on_timeout=True,
-        recursive=False,
-    )
-    # The first answer (a change, or the wake after WAKE_MS) comes once the folders are watched.
-    return events, _paths(next(events))
+def _start(
+    watched: Watched, make_plan: Callable[[], Watched]
+) -> tuple[Events, list[Path], set[Path]]:
+    """A watcher over ``watched``'s folders, already watching when this returns; what changed
+    while it started (the run that follows reads it); the folders it watches."""
+    for attempt in range(START_ATTEMPTS):
+        dirs = watched.dirs()
+        events = watchfiles.watch(
+            *sorted(dirs),
+            watch_filter=watched.wants,
+            debounce=BURST_MS,
+            step=QUIET_MS,
+            rust_timeout=WAKE_MS,
+            yield_on_timeout=True,
+            recursive=False,
+        )
+        try:
+            # The first answer (a change, or the wake after WAKE_MS) comes once they are watched.
+            return events, _paths(next(events)), dirs
+        except FileNotFoundError:
+            # A folder went away since it was planned (a branch switched): plan again.
+            if attempt == START_ATTEMPTS - 1:
+                raise
+            _update(watched, make_plan())
+    raise AssertionError("unreachable")
+
+
+def _update(watched: Watched, now: Watched) -> None:
+    # In place: a running watcher's filter is this object's method.
+    watched.files, watched.folders = now.files, now.folders
 
 
 def _next_burst(events: Events) -> list[Path]:
