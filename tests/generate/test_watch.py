@@ -7,6 +7,7 @@ depends on how fast the machine is.
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import subprocess
@@ -21,7 +22,7 @@ import pytest
 from watchfiles import Change
 
 from generator.spec.limits import SpecLimits
-from generator.watch import plan
+from generator.watch import QUIET_MS, plan, watch
 from tests.commands import specgen
 from tests.paths import ROOT
 from tests.specs import MINIMAL_SPEC
@@ -200,3 +201,28 @@ def test_what_is_watched_is_what_a_run_reads(tmp_path: Path) -> None:
     # A broken edit: the spec alone is watched, until it loads again.
     spec.write_text("openapi: [\n")
     assert plan([spec], out, None, SpecLimits()).files == {spec.resolve()}
+
+
+def test_a_burst_of_saves_is_one_run(tmp_path: Path) -> None:
+    spec = tmp_path / "jobs.yaml"
+    spec.write_text(MINIMAL_SPEC)
+    runs: list[list[Path]] = []
+
+    def run(changed: list[Path]) -> None:
+        runs.append(changed)
+        if len(runs) == 1:
+            for save in range(5):  # an editor saving over and over, well inside the quiet time
+                spec.write_text(f"{MINIMAL_SPEC}# save {save}\n")
+                time.sleep(QUIET_MS / 1000 / 15)
+        else:
+            # Ctrl-C a while after the run: time enough for a second run, if the burst made one.
+            threading.Timer(2 * QUIET_MS / 1000, _thread.interrupt_main).start()
+
+    # Ctrl-C raises KeyboardInterrupt even where this test was started with SIGINT ignored.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            watch(lambda: plan([spec], tmp_path / "out", None, SpecLimits()), run)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert runs == [[], [spec.resolve()]]
