@@ -63,8 +63,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="output folder (default: generated/)",
     )
-    generate.add_argument(
+    # --watch runs until Ctrl-C; --check answers once: one or the other.
+    mode = generate.add_mutually_exclusive_group()
+    mode.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 if the output folder is stale"
+    )
+    mode.add_argument(
+        "--watch",
+        action="store_true",
+        help="generate again whenever a spec, a file it $refs or a template changes (Ctrl-C stops)",
     )
     generate.add_argument(
         "--templates",
@@ -423,39 +430,70 @@ def run_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_watch(args: argparse.Namespace) -> int:
+    """``generate --watch``: generate, print, wait for a change, again, until Ctrl-C (exit 130)."""
+    from generator import watch
+
+    targets = args.targets or [api.DEFAULT_SPECS]
+
+    def run(changed: list[Path]) -> None:
+        if changed:
+            print("changed: " + ", ".join(display_path(path) for path in changed))
+        try:
+            run_generate(args)
+        except Exception as exc:  # a bad edit is reported like a run of its own, then watched
+            _print_error(exc)
+        print("watching for changes (Ctrl-C stops)")
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+    try:
+        watch.watch(lambda: watch.plan(targets, args.out, args.templates, _limits(args)), run)
+    except KeyboardInterrupt:
+        # On a terminal the ^C the terminal echoed ends the line: the message starts a new one.
+        print("\n" * sys.stderr.isatty() + "specgen: stopped watching", file=sys.stderr)
+    return 130
+
+
+def _print_error(exc: Exception) -> int:
+    """Print why a command stopped, in one line or its located findings; the exit code."""
+    if isinstance(exc, api.UnusableSpecError):
+        # Located as validate locates them, then what was refused: never a wrong answer.
+        for finding in exc.findings:
+            print(report.finding_line(finding), file=sys.stderr)
+        print(f"specgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, SpecgenError):
+        print(f"specgen: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if isinstance(exc, RecursionError):
+        print("specgen: input nested too deeply to process", file=sys.stderr)
+        return EXIT_USAGE
+    # A bug of specgen's: still one line, never a traceback.
+    print(
+        f"specgen: internal error: {type(exc).__name__}: {shown(str(exc))} (please report)",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``specgen`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
         commands = {
-            "generate": run_generate,
+            "generate": run_watch if getattr(args, "watch", False) else run_generate,
             "check": run_check,
             "validate": run_validate,
             "bundle": run_bundle,
             "diff": run_diff,
         }
         return commands[args.command](args)
-    except api.UnusableSpecError as exc:
-        # Located as validate locates them, then what was refused: never a wrong answer.
-        for finding in exc.findings:
-            print(report.finding_line(finding), file=sys.stderr)
-        print(f"specgen: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except SpecgenError as exc:
-        print(f"specgen: {exc}", file=sys.stderr)
-        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (`specgen validate | head`): stop quietly, as Unix tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FINDINGS
-    except RecursionError:
-        print("specgen: input nested too deeply to process", file=sys.stderr)
-        return EXIT_USAGE
-    except Exception as exc:  # a bug of specgen's: still one line, never a traceback
-        print(
-            f"specgen: internal error: {type(exc).__name__}: {shown(str(exc))} (please report)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+    except Exception as exc:
+        return _print_error(exc)
