@@ -195,9 +195,16 @@ _CONVERT: dict[str, Callable[[Path, object], object]] = {
 
 
 def _toml_type(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string"}
-    names.update({list: "an array", dict: "a table"})
-    return names.get(type(value), type(value).__name__)
+    """What a wrong value is, as a message says it: numbers and booleans as written, else a kind."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "a table" if isinstance(value, dict) else "a date or time"
 
 
 def defaults(project: Project | None) -> dict[str, object]:
