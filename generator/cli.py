@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from generator import __version__, api
+from generator import __version__, api, config
 from generator.errors import SpecgenError, display_path, shown
 from generator.spec.limits import SpecLimits
 from generator.validate import report
@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="spec files or folders (default: specs/)",
     )
     validate.add_argument("--format", choices=("text", "json"), default="text")
-    validate.add_argument("--strict", action="store_true", help="fail on warnings too")
+    # Flags the configuration can set default to None: only a flag given overrides it.
+    validate.add_argument(
+        "--strict", action="store_true", default=None, help="fail on warnings too"
+    )
 
     generate = commands.add_parser(
         "generate", help="write a typed httpx client package per spec (pydantic v2 models)"
@@ -59,7 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument(
         "--out",
         type=Path,
-        default=api.DEFAULT_OUTPUT,
         metavar="DIR",
         help="output folder (default: generated/)",
     )
@@ -123,9 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "junit", "html"), default="text")
     check.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here")
     check.add_argument(
-        "--ignore-unmatched", action="store_true", help="skip exchanges no operation matches"
+        "--ignore-unmatched",
+        action="store_true",
+        default=None,
+        help="skip exchanges no operation matches",
     )
-    check.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N", help="processes")
+    check.add_argument("--jobs", "-j", type=_positive, metavar="N", help="processes (default 1)")
     check.add_argument(
         "--responses-only",
         action="store_true",
@@ -163,7 +168,21 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="N",
             help=f"{meaning} (default {default:,})",
         )
+    _add_config_command(commands)
     return parser
+
+
+def _add_config_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``specgen config``: the flags the configuration can set, to show what they would change."""
+    shown = commands.add_parser(
+        "config", help="print the effective [tool.specgen] settings and where each comes from"
+    )
+    shown.add_argument("targets", nargs="*", type=Path, metavar="SPEC|DIR")
+    for flag in ("--out", "--templates", "--baseline"):
+        shown.add_argument(flag, type=Path, metavar="PATH")
+    for flag in ("--strict", "--ignore-unmatched"):
+        shown.add_argument(flag, action="store_true", default=None)
+    shown.add_argument("--jobs", "-j", type=_positive, metavar="N")
 
 
 def _add_limit_flags(command: argparse.ArgumentParser) -> None:
@@ -481,6 +500,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``specgen`` console script; returns the exit code."""
     args = build_parser().parse_args(argv)
     try:
+        if args.command in config.COMMANDS:
+            settings = config.apply(args, project := config.find(Path.cwd()))
+            if args.command == "config":
+                print("\n".join(config.describe(settings, project)))
+                return EXIT_OK
         commands = {
             "generate": run_watch if getattr(args, "watch", False) else run_generate,
             "check": run_check,
