@@ -66,8 +66,11 @@ def too_large(limit: int) -> str:
     return f"body larger than {limit} bytes"
 
 
-class _Recorder:
-    """The JSON Lines file and what every record shares; one write per record, under a lock."""
+class Recording:
+    """One JSON Lines file that many transports may record into (see the transports' ``path``).
+
+    It belongs to whoever made it: closing a transport that was given one leaves it open.
+    """
 
     def __init__(self, path: str | Path, test_id: str | None, max_body_bytes: int) -> None:
         #: Written into each record made from now on as ``"test"`` (e.g. a pytest node id).
@@ -105,7 +108,7 @@ class _Recorder:
 class _Exchange:
     """One exchange being recorded: its redacted request, then the response's body as it is read."""
 
-    def __init__(self, recorder: _Recorder, request: httpx.Request) -> None:
+    def __init__(self, recorder: Recording, request: httpx.Request) -> None:
         self.recorder = recorder
         self.test_id = recorder.test_id  # the test that sent the request, not the one now running
         self.secrets = Secrets()
@@ -230,13 +233,17 @@ class RecordingTransport(httpx.BaseTransport):
     def __init__(
         self,
         inner: httpx.BaseTransport,
-        path: str | Path,
+        path: str | Path | Recording,
         *,
         test_id: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner
-        self._recorder = _Recorder(path, test_id, max_body_bytes)
+        # A Recording given is shared (e.g. by every client of a test session) and stays open.
+        self._owned = not isinstance(path, Recording)
+        self._recorder = (
+            path if isinstance(path, Recording) else Recording(path, test_id, max_body_bytes)
+        )
 
     @property
     def test_id(self) -> str | None:
@@ -262,7 +269,8 @@ class RecordingTransport(httpx.BaseTransport):
         try:
             self.inner.close()
         finally:
-            self._recorder.close_file()
+            if self._owned:
+                self._recorder.close_file()
 
     def __enter__(self) -> Self:
         return self
@@ -282,13 +290,17 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
     def __init__(
         self,
         inner: httpx.AsyncBaseTransport,
-        path: str | Path,
+        path: str | Path | Recording,
         *,
         test_id: str | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner
-        self._recorder = _Recorder(path, test_id, max_body_bytes)
+        # A Recording given is shared (e.g. by every client of a test session) and stays open.
+        self._owned = not isinstance(path, Recording)
+        self._recorder = (
+            path if isinstance(path, Recording) else Recording(path, test_id, max_body_bytes)
+        )
 
     @property
     def test_id(self) -> str | None:
@@ -314,7 +326,8 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
         try:
             await self.inner.aclose()
         finally:
-            self._recorder.close_file()
+            if self._owned:
+                self._recorder.close_file()
 
     async def __aenter__(self) -> Self:
         return self
