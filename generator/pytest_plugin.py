@@ -120,6 +120,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if not check and folder is None:
         return
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if folder is None and (worker != "main" or getattr(config.option, "numprocesses", None)):
+        # Each worker would record apart, and the check runs where no request was sent.
+        raise pytest.UsageError("--specgen-check under pytest-xdist needs --specgen-record DIR too")
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"specgen-{worker}.jsonl"
