@@ -149,3 +149,25 @@ def test_without_its_options_the_plugin_records_nothing(
     assert result.ret == pytest.ExitCode.OK
     assert "specgen check" not in result.stdout.str()
     assert not list(pytester.path.glob("**/specgen-*.jsonl"))
+
+
+def test_under_xdist_each_worker_records_apart_and_the_check_reads_them_all(
+    pytester: pytest.Pytester, suite: Path
+) -> None:
+    folder = pytester.path / "traffic"
+    result = pytester.runpytest_subprocess(
+        "-n", "2", "--specgen-check", "--specgen-spec", str(suite), "--specgen-record", str(folder)
+    )
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert "specgen check: 3 passed, 1 failed" in result.stdout.str()
+    workers = sorted(path.name for path in folder.glob("specgen-gw*.jsonl"))
+    assert workers == ["specgen-gw0.jsonl", "specgen-gw1.jsonl"]
+    recorded = [line for name in workers for line in (folder / name).read_text().splitlines()]
+    assert len(recorded) == 4
+
+
+def test_under_xdist_check_alone_is_a_usage_error(pytester: pytest.Pytester, suite: Path) -> None:
+    result = pytester.runpytest_subprocess("-n", "2", "--specgen-check")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    assert "--specgen-record DIR" in result.stderr.str()
