@@ -223,7 +223,27 @@ class _AsyncRecordedStream(httpx.AsyncByteStream):
             self._exchange.finish()
 
 
-class RecordingTransport(httpx.BaseTransport):
+class _Records:
+    """What both transports share: the recording they append to, and the test id it writes."""
+
+    def __init__(self, path: str | Path | Recording, test_id: str | None, max_bytes: int) -> None:
+        # A Recording given is shared (e.g. by every client of a test session) and stays open.
+        self._owned = not isinstance(path, Recording)
+        self._recorder = (
+            path if isinstance(path, Recording) else Recording(path, test_id, max_bytes)
+        )
+
+    @property
+    def test_id(self) -> str | None:
+        """The id written into the records of requests sent from now on (None: no ``"test"``)."""
+        return self._recorder.test_id
+
+    @test_id.setter
+    def test_id(self, value: str | None) -> None:
+        self._recorder.test_id = value
+
+
+class RecordingTransport(_Records, httpx.BaseTransport):
     """An httpx transport that sends through ``inner`` and appends each exchange to ``path``.
 
     ``test_id`` (also a settable attribute) is written as each record's ``"test"``, so a report
@@ -239,20 +259,7 @@ class RecordingTransport(httpx.BaseTransport):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner
-        # A Recording given is shared (e.g. by every client of a test session) and stays open.
-        self._owned = not isinstance(path, Recording)
-        self._recorder = (
-            path if isinstance(path, Recording) else Recording(path, test_id, max_body_bytes)
-        )
-
-    @property
-    def test_id(self) -> str | None:
-        """The id written into the records of requests sent from now on (None: no ``"test"``)."""
-        return self._recorder.test_id
-
-    @test_id.setter
-    def test_id(self, value: str | None) -> None:
-        self._recorder.test_id = value
+        _Records.__init__(self, path, test_id, max_body_bytes)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through the inner transport; the record is written on close."""
@@ -284,7 +291,7 @@ class RecordingTransport(httpx.BaseTransport):
         self.close()
 
 
-class AsyncRecordingTransport(httpx.AsyncBaseTransport):
+class AsyncRecordingTransport(_Records, httpx.AsyncBaseTransport):
     """:class:`RecordingTransport` for ``httpx.AsyncClient`` and async generated clients."""
 
     def __init__(
@@ -296,20 +303,7 @@ class AsyncRecordingTransport(httpx.AsyncBaseTransport):
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         self.inner = inner
-        # A Recording given is shared (e.g. by every client of a test session) and stays open.
-        self._owned = not isinstance(path, Recording)
-        self._recorder = (
-            path if isinstance(path, Recording) else Recording(path, test_id, max_body_bytes)
-        )
-
-    @property
-    def test_id(self) -> str | None:
-        """The id written into the records of requests sent from now on (None: no ``"test"``)."""
-        return self._recorder.test_id
-
-    @test_id.setter
-    def test_id(self, value: str | None) -> None:
-        self._recorder.test_id = value
+        _Records.__init__(self, path, test_id, max_body_bytes)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send ``request`` through the inner transport; the record is written on close."""
