@@ -30,7 +30,12 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.record import AsyncRecordingTransport, Recording, RecordingTransport
+from generator.record import (
+    DEFAULT_MAX_BODY_BYTES,
+    AsyncRecordingTransport,
+    Recording,
+    RecordingTransport,
+)
 
 #: The session's recording state, on the pytest config object.
 _STATE = pytest.StashKey["_Session"]()
@@ -85,10 +90,6 @@ class _Session:
             client._transport_for_url = original
         self._originals.clear()
         self.recording.close_file()
-
-
-#: Bodies above this are recorded as skipped (see :mod:`generator.record`).
-DEFAULT_MAX_BODY_BYTES = 1 << 20
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -50,7 +50,12 @@ from generator.check.redaction import (
     redact_url,
 )
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "AsyncRecordingTransport", "RecordingTransport"]
+__all__ = [
+    "DEFAULT_MAX_BODY_BYTES",
+    "AsyncRecordingTransport",
+    "Recording",
+    "RecordingTransport",
+]
 
 #: Bodies larger than this (bytes, as sent or as decoded) are recorded without their content.
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024

@@ -174,7 +174,7 @@ class RequestChecks:
 
     def problems(self, route: Route, record: Exchange, secrets: Secrets) -> list[Problem]:
         """The request's problems (at most ``max_errors`` listed, and a count of the rest)."""
-        plan = self._plans.get(id(route.operation)) or self.plan(route)
+        plan = self.plan(route)
         if plan.empty:
             return []
         plain = plan.plain_path
